@@ -1,0 +1,35 @@
+#pragma once
+// Errors for bad user input: they name the file, the location (line/key) and what was
+// expected. The CLI turns ConfigError into exit status 2.
+#include <stdexcept>
+#include <string>
+
+namespace kaonlab {
+
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string file, int line, std::string key, const std::string& what)
+      : std::runtime_error(format(file, line, key, what)),
+        file_(std::move(file)), line_(line), key_(std::move(key)) {}
+  /// Configuration error not tied to a file (command line, API use).
+  explicit ConfigError(const std::string& what) : std::runtime_error(what), line_(0) {}
+
+  const std::string& file() const { return file_; }
+  int line() const { return line_; }
+  const std::string& key() const { return key_; }
+
+ private:
+  static std::string format(const std::string& file, int line, const std::string& key,
+                            const std::string& what) {
+    std::string s = file;
+    if (line > 0) s += ":" + std::to_string(line);
+    if (!s.empty()) s += ": ";
+    if (!key.empty()) s += "key '" + key + "': ";
+    return s + what;
+  }
+  std::string file_;
+  int line_;
+  std::string key_;
+};
+
+}  // namespace kaonlab

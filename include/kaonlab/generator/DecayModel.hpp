@@ -1,0 +1,52 @@
+#pragma once
+// Interface of a K+ decay model: generates the decay products of a K+ at rest
+// according to the mode's matrix element. One virtual call per decay; the model is
+// immutable after construction and therefore thread-safe.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+
+#include "kaonlab/core/Random.hpp"
+#include "kaonlab/generator/DecayProducts.hpp"
+
+namespace kaonlab::generator {
+
+class DecayModel {
+ public:
+  virtual ~DecayModel() = default;
+  /// Decay a K+ at rest: `out` is cleared and filled with the products in the order of
+  /// daughters(). Unweighted: every call returns one accepted decay.
+  virtual void generate(RandomStream& rng, DecayProducts& out) const = 0;
+  /// PDG ids of the products, in output order.
+  virtual std::span<const int> daughters() const = 0;
+  /// Model name and parameters, with the source of the formula.
+  virtual std::string description() const = 0;
+  /// Times a density exceeded the maximum assumed by accept-reject (should stay 0).
+  virtual std::uint64_t overflows() const { return 0; }
+};
+
+/// Accept-reject against a fixed maximum, counting overflows (density > maximum).
+class AcceptReject {
+ public:
+  explicit AcceptReject(double wmax = 1.0) : wmax_(wmax) {}
+  AcceptReject(const AcceptReject& o) : wmax_(o.wmax_), overflows_(o.overflows()) {}
+  bool accept(double w, RandomStream& rng) const {
+    if (w > wmax_) overflows_.fetch_add(1, std::memory_order_relaxed);
+    return rng.uniform() * wmax_ < w;
+  }
+  double wmax() const { return wmax_; }
+  std::uint64_t overflows() const { return overflows_.load(std::memory_order_relaxed); }
+
+ private:
+  double wmax_;
+  mutable std::atomic<std::uint64_t> overflows_{0};
+};
+
+/// Safe maximum of a density: the largest of `points` evaluations of `density` at
+/// points drawn by `draw` (fixed seed), times (1 + margin). Deterministic.
+double scanMaximum(const std::function<double(RandomStream&)>& drawAndEvaluate,
+                   int points = 200000, double margin = 0.15);
+
+}  // namespace kaonlab::generator
