@@ -21,11 +21,14 @@ class ConfigError : public std::runtime_error {
  private:
   static std::string format(const std::string& file, int line, const std::string& key,
                             const std::string& what) {
-    std::string s = file;
-    if (line > 0) s += ":" + std::to_string(line);
-    if (!s.empty()) s += ": ";
-    if (!key.empty()) s += "key '" + key + "': ";
-    return s + what;
+    std::string s;
+    s.reserve(file.size() + key.size() + what.size() + 32);
+    s.append(file);
+    if (line > 0) s.append(":").append(std::to_string(line));
+    if (!s.empty()) s.append(": ");
+    if (!key.empty()) s.append("key '").append(key).append("': ");
+    s.append(what);
+    return s;
   }
   std::string file_;
   int line_;

@@ -32,6 +32,11 @@ class AcceptReject {
  public:
   explicit AcceptReject(double wmax = 1.0) : wmax_(wmax) {}
   AcceptReject(const AcceptReject& o) : wmax_(o.wmax_), overflows_(o.overflows()) {}
+  AcceptReject& operator=(const AcceptReject& o) {
+    wmax_ = o.wmax_;
+    overflows_.store(o.overflows());
+    return *this;
+  }
   bool accept(double w, RandomStream& rng) const {
     if (w > wmax_) overflows_.fetch_add(1, std::memory_order_relaxed);
     return rng.uniform() * wmax_ < w;

@@ -1,0 +1,5 @@
+#pragma once
+namespace kaonlab {
+/// kaonlab version (project version from CMake).
+const char* version();
+}  // namespace kaonlab

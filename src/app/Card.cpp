@@ -1,0 +1,315 @@
+#include "kaonlab/app/Card.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "kaonlab/core/Error.hpp"
+
+namespace kaonlab::app {
+namespace {
+
+/// Reads one TOML table, remembering which keys were used; finish() rejects the rest.
+class Table {
+ public:
+  Table(const toml::table* t, std::string path, const std::string& file) : t_(t), path_(std::move(path)), file_(file) {}
+
+  bool has(std::string_view key) const { return t_ && t_->contains(key); }
+
+  double number(std::string_view key, double def, double lo = -1e300, double hi = 1e300) {
+    const toml::node* n = get(key);
+    if (!n) return def;
+    double v;
+    if (auto d = n->value_exact<double>()) v = *d;
+    else if (auto i = n->value_exact<int64_t>()) v = static_cast<double>(*i);
+    else fail(n, key, fmt::format("expected a number, got {}", typeName(*n)));
+    if (!(v >= lo && v <= hi)) fail(n, key, fmt::format("value {} outside the allowed range [{}, {}]", v, lo, hi));
+    return v;
+  }
+  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) {
+    const toml::node* n = get(key);
+    if (!n) return def;
+    auto i = n->value_exact<int64_t>();
+    if (!i) fail(n, key, fmt::format("expected an integer, got {}", typeName(*n)));
+    if (*i < lo || *i > hi) fail(n, key, fmt::format("value {} outside the allowed range [{}, {}]", *i, lo, hi));
+    return *i;
+  }
+  bool boolean(std::string_view key, bool def) {
+    const toml::node* n = get(key);
+    if (!n) return def;
+    auto b = n->value_exact<bool>();
+    if (!b) fail(n, key, fmt::format("expected true or false, got {}", typeName(*n)));
+    return *b;
+  }
+  std::string string(std::string_view key, std::string def, const std::set<std::string>& allowed = {}) {
+    const toml::node* n = get(key);
+    if (!n) return def;
+    auto s = n->value_exact<std::string>();
+    if (!s) fail(n, key, fmt::format("expected a string, got {}", typeName(*n)));
+    if (!allowed.empty() && !allowed.count(*s)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
+      fail(n, key, fmt::format("value \"{}\" not allowed; expected one of {}", *s, list));
+    }
+    return *s;
+  }
+  std::vector<std::string> strings(std::string_view key, std::vector<std::string> def, int* line = nullptr) {
+    const toml::node* n = get(key);
+    if (!n) return def;
+    if (line) *line = static_cast<int>(n->source().begin.line);
+    const toml::array* a = n->as_array();
+    if (!a) fail(n, key, fmt::format("expected an array of strings, got {}", typeName(*n)));
+    std::vector<std::string> out;
+    for (const auto& e : *a) {
+      auto s = e.value_exact<std::string>();
+      if (!s) fail(&e, key, fmt::format("expected an array of strings, found an element of type {}", typeName(e)));
+      out.push_back(*s);
+    }
+    return out;
+  }
+  Table sub(std::string_view key) {
+    const toml::node* n = get(key);
+    if (!n) return Table(nullptr, join(key), file_);
+    const toml::table* t = n->as_table();
+    if (!t) fail(n, key, fmt::format("expected a table, got {}", typeName(*n)));
+    return Table(t, join(key), file_);
+  }
+  /// Keys of this table (for tables keyed by mode name).
+  std::vector<std::string> keys() const {
+    std::vector<std::string> k;
+    if (t_)
+      for (const auto& [key, v] : *t_) k.emplace_back(key.str());
+    return k;
+  }
+  int line(std::string_view key) const {
+    const toml::node* n = t_ ? t_->get(key) : nullptr;
+    return n ? static_cast<int>(n->source().begin.line) : 0;
+  }
+  void finish() const {
+    if (!t_) return;
+    for (const auto& [key, node] : *t_) {
+      if (!used_.count(std::string(key.str())))
+        throw ConfigError(file_, static_cast<int>(node.source().begin.line), join(key.str()), "unknown key");
+    }
+  }
+  [[noreturn]] void fail(const toml::node* n, std::string_view key, const std::string& what) const {
+    throw ConfigError(file_, n ? static_cast<int>(n->source().begin.line) : 0, join(key), what);
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  const toml::node* get(std::string_view key) {
+    used_.insert(std::string(key));
+    return t_ ? t_->get(key) : nullptr;
+  }
+  std::string join(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
+  static std::string typeName(const toml::node& n) {
+    std::ostringstream s;
+    s << n.type();
+    return s.str();
+  }
+  const toml::table* t_;
+  std::string path_;
+  std::string file_;
+  std::set<std::string> used_;
+};
+
+using units::GeV;
+using units::m;
+using units::MeV;
+using units::mm;
+using units::mrad;
+
+}  // namespace
+
+RunCard parseRunCard(const std::string& text, const std::string& name) {
+  toml::table root;
+  try {
+    root = toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(name, static_cast<int>(e.source().begin.line), "",
+                      fmt::format("TOML syntax error: {}", e.description()));
+  }
+  RunCard card;
+  card.path = name;
+  card.text = text;
+  Table top(&root, "", name);
+
+  Table run = top.sub("run");
+  card.generator.seed = static_cast<std::uint64_t>(run.integer("seed", 1, 0, INT64_MAX));
+  card.events = static_cast<std::uint64_t>(run.integer("events", 10000, 1, INT64_MAX));
+  card.threads = static_cast<int>(run.integer("threads", 0, 0, 4096));
+  run.finish();
+
+  Table out = top.sub("output");
+  card.output.prefix = out.string("prefix", card.output.prefix.string());
+  card.output.hepmc3 = out.boolean("hepmc3", true);
+  card.output.hdf5 = out.boolean("hdf5", true);
+  out.finish();
+
+  auto& g = card.generator;
+  Table gen = top.sub("generate");
+  g.modes = gen.strings("modes", {"all"}, &card.modesLine);
+  if (g.modes.empty()) throw ConfigError(name, card.modesLine, "generate.modes", "at least one decay mode is required");
+  const auto& known = generator::DecayCatalogue::knownKeys();
+  auto knownList = [&] {
+    std::string s = "all";
+    for (const auto& k : known) s += ", " + k;
+    return s;
+  };
+  for (const auto& k : g.modes)
+    if (k != "all" && std::find(known.begin(), known.end(), k) == known.end())
+      throw ConfigError(name, card.modesLine, "generate.modes",
+                        fmt::format("unknown decay mode \"{}\"; known modes: {}", k, knownList()));
+  const std::string sel = gen.string("selection", "br", {"br", "uniform"});
+  g.selection = sel == "br" ? generator::ModeSelection::BranchingRatio : generator::ModeSelection::Uniform;
+  g.catalogue.radiativeEGammaMin = gen.number("radiative_egamma_min_MeV", 10.0, 0.01, 100.0) * MeV;
+  gen.finish();
+
+  auto& b = g.beam;
+  Table beam = top.sub("beam");
+  b.momentum = beam.number("momentum_GeV", b.momentum / GeV, 1e-3, 1e4) * GeV;
+  b.momentumSpread = beam.number("momentum_spread", b.momentumSpread, 0.0, 0.5);
+  b.referenceZ = beam.number("reference_z_m", b.referenceZ / m, 0.0, 1e4) * m;
+  b.meanSlopeX = beam.number("mean_slope_x_mrad", b.meanSlopeX / mrad, -100, 100) * mrad;
+  b.meanSlopeY = beam.number("mean_slope_y_mrad", b.meanSlopeY / mrad, -100, 100) * mrad;
+  b.divergence = beam.number("divergence_mrad", b.divergence / mrad, 0.0, 100) * mrad;
+  b.halfWidthX = beam.number("half_width_x_mm", b.halfWidthX / mm, 0.0, 1e4) * mm;
+  b.halfHeightY = beam.number("half_height_y_mm", b.halfHeightY / mm, 0.0, 1e4) * mm;
+  b.meanX = beam.number("mean_x_mm", b.meanX / mm, -1e4, 1e4) * mm;
+  b.meanY = beam.number("mean_y_mm", b.meanY / mm, -1e4, 1e4) * mm;
+  b.fractionKaon = beam.number("fraction_kaon", b.fractionKaon, 0.0, 1.0);
+  b.fractionPion = beam.number("fraction_pion", b.fractionPion, 0.0, 1.0);
+  b.fractionProton = beam.number("fraction_proton", b.fractionProton, 0.0, 1.0);
+  b.rate = beam.number("rate_MHz", b.rate * units::s / 1e6, 0.0, 1e5) * 1e6 / units::s;
+  beam.finish();
+  try {
+    b.validate();
+  } catch (const ConfigError& e) {
+    throw ConfigError(name, beam.line("fraction_kaon"), "beam", e.what());
+  }
+
+  Table fid = top.sub("fiducial");
+  g.fiducial.zMin = fid.number("z_min_m", g.fiducial.zMin / m, 0.0, 1e4) * m;
+  g.fiducial.zMax = fid.number("z_max_m", g.fiducial.zMax / m, 0.0, 1e4) * m;
+  try {
+    g.fiducial.validate(b.referenceZ);
+  } catch (const ConfigError& e) {
+    throw ConfigError(name, fid.line("z_min_m"), "fiducial", e.what());
+  }
+  fid.finish();
+
+  Table pi0 = top.sub("pi0");
+  g.catalogue.pi0.dalitzSlope = pi0.number("dalitz_slope", g.catalogue.pi0.dalitzSlope, -1.0, 1.0);
+  pi0.finish();
+
+  // Per-mode parameters: [modes.<key>]; every mode accepts "br".
+  auto& c = g.catalogue;
+  Table modes = top.sub("modes");
+  for (const std::string& key : modes.keys()) {
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      throw ConfigError(name, modes.line(key), "modes." + key,
+                        fmt::format("unknown decay mode; known modes: {}", knownList().substr(5)));
+    Table t = modes.sub(key);
+    if (t.has("br")) c.brOverrides.emplace_back(key, t.number("br", 0.0, 0.0, 1.0));
+    if (key == "k3pi" || key == "k3pi00") {
+      auto& k = key == "k3pi" ? c.k3pi : c.k3pi00;
+      k.g = t.number("g", k.g, -10, 10);
+      k.h = t.number("h", k.h, -10, 10);
+      k.k = t.number("k", k.k, -10, 10);
+    } else if (key == "ke3" || key == "kmu3") {
+      auto& k = key == "ke3" ? c.ke3 : c.kmu3;
+      k.lambdaPlus1 = t.number("lambda_plus1", k.lambdaPlus1, -1, 1);
+      k.lambdaPlus2 = t.number("lambda_plus2", k.lambdaPlus2, -1, 1);
+      k.lambda0 = t.number("lambda0", k.lambda0, -1, 1);
+    } else if (key == "pinunu") {
+      c.pinunu.lambdaPlus1 = t.number("lambda_plus1", c.pinunu.lambdaPlus1, -1, 1);
+      c.pinunu.lambdaPlus2 = t.number("lambda_plus2", c.pinunu.lambdaPlus2, -1, 1);
+    } else if (key == "pimumu" || key == "piee") {
+      auto& k = key == "pimumu" ? c.pimumu : c.piee;
+      k.aPlus = t.number("a_plus", k.aPlus, -100, 100);
+      k.bPlus = t.number("b_plus", k.bPlus, -100, 100);
+    } else if (key == "pigg") {
+      c.pigg.cHat = t.number("c_hat", c.pigg.cHat, -10, 10);
+      const std::string order = t.string("order", "p6", {"p4", "p6"});
+      c.pigg.order = order == "p4" ? generator::PiGammaGammaDecay::Config::Order::P4
+                                   : generator::PiGammaGammaDecay::Config::Order::P6;
+    }
+    t.finish();
+  }
+  top.finish();
+  return card;
+}
+
+RunCard readRunCard(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path.string(), 0, "", "cannot open the run card (missing or unreadable file)");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw ConfigError(path.string(), 0, "", "error while reading the run card");
+  return parseRunCard(ss.str(), path.string());
+}
+
+std::string defaultCardText() {
+  return R"(# kaonlab run card (TOML). Every key is optional; shown at its default.
+# Units are part of the key names.
+
+[run]
+seed = 1          # run seed: event i uses Philox(seed, stream, i)
+events = 10000    # number of K+ decays in the fiducial region
+threads = 0       # 0 = all cores (results do not depend on it)
+
+[output]
+prefix = "kaonlab-run"   # writes <prefix>.hepmc3, <prefix>.h5, <prefix>.json
+hepmc3 = true
+hdf5 = true
+
+[generate]
+modes = ["all"]          # "all" = every SM mode with its PDG BR, or keys, e.g. ["k2pi", "pinunu"]
+selection = "br"         # "br": modes drawn by BR; "uniform": equal numbers, BR in the weight
+radiative_egamma_min_MeV = 10.0   # photon cut of the IB channels kmu2g, k2pig (K rest frame)
+
+[beam]                   # at the GTK3 reference plane
+momentum_GeV = 75.0
+momentum_spread = 0.01   # relative rms
+reference_z_m = 102.4
+mean_slope_x_mrad = 1.2
+mean_slope_y_mrad = 0.0
+divergence_mrad = 0.1    # rms per projection
+half_width_x_mm = 30.4
+half_height_y_mm = 13.5
+mean_x_mm = 0.0
+mean_y_mm = 0.0
+fraction_kaon = 0.06
+fraction_pion = 0.70
+fraction_proton = 0.23
+rate_MHz = 450.0
+
+[fiducial]
+z_min_m = 105.0
+z_max_m = 165.0
+
+[pi0]
+dalitz_slope = 0.032
+
+# Per-mode parameters; every mode also accepts br = <value>.
+[modes.pimumu]
+a_plus = -0.575
+b_plus = -0.722
+
+[modes.piee]
+a_plus = -0.578
+b_plus = -0.779
+
+[modes.pigg]
+c_hat = 1.713
+order = "p6"
+)";
+}
+
+}  // namespace kaonlab::app

@@ -1,0 +1,34 @@
+// kaonlab: simulate and analyse a fixed-target rare-kaon-decay experiment modelled on NA62.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <exception>
+#include <iostream>
+
+#include "kaonlab/app/Commands.hpp"
+#include "kaonlab/app/Version.hpp"
+#include "kaonlab/core/Error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{fmt::format("kaonlab {} - NA62-like rare kaon decay simulation and analysis", kaonlab::version())};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", kaonlab::version());
+  kaonlab::app::addGenerateCommand(app);
+#ifdef KAONLAB_HAVE_STATS_COMMAND
+  kaonlab::app::addStatsCommand(app);
+#endif
+  kaonlab::app::addBenchCommand(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kaonlab::app::kExitBadInput;
+  } catch (const kaonlab::ConfigError& e) {
+    fmt::print(stderr, "kaonlab: error: {}\n", e.what());
+    return kaonlab::app::kExitBadInput;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "kaonlab: error: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,107 @@
+#include "kaonlab/generator/Generator.hpp"
+
+#include <fmt/format.h>
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "kaonlab/core/Error.hpp"
+#include "kaonlab/core/ParticleData.hpp"
+
+namespace kaonlab::generator {
+
+Generator::Generator(const GeneratorConfig& cfg) : cfg_(cfg), beam_(cfg.beam), catalogue_(cfg.catalogue) {
+  cfg_.fiducial.validate(cfg_.beam.referenceZ);
+  std::vector<std::string> keys;
+  for (const auto& k : cfg_.modes) {
+    if (k == "all") {
+      for (const auto& s : catalogue_.standardKeys()) keys.push_back(s);
+    } else {
+      keys.push_back(k);
+    }
+  }
+  if (keys.empty()) throw ConfigError("generator: no decay mode selected");
+  for (const auto& k : keys) {
+    const std::size_t i = catalogue_.index(k);
+    if (std::find(selected_.begin(), selected_.end(), i) == selected_.end()) selected_.push_back(i);
+  }
+  for (std::size_t i : selected_) brSum_ += catalogue_.mode(i).br;
+  const std::size_t n = selected_.size();
+  for (std::size_t i : selected_) {
+    const double br = catalogue_.mode(i).br;
+    if (cfg_.selection == ModeSelection::BranchingRatio) {
+      if (!(brSum_ > 0)) throw ConfigError("generator: the selected modes have zero total branching ratio");
+      probability_.push_back(br / brSum_);
+      modeWeight_.push_back(brSum_);
+    } else {
+      probability_.push_back(1.0 / static_cast<double>(n));
+      modeWeight_.push_back(br * static_cast<double>(n));
+    }
+  }
+  double c = 0;
+  for (double p : probability_) cumulative_.push_back(c += p);
+  cumulative_.back() = 1.0;
+}
+
+void Generator::generate(std::uint64_t index, TruthEvent& ev) const {
+  RandomStream rng(cfg_.seed, streamId("generator"), index);
+  const BeamParticle k = beam_.sample(pdg::kKPlus, rng);
+  const double mK = mass(pdg::kKPlus);
+  const DecayPoint dp = sampleDecayInRegion(k.momentum, k.origin, mK, particleData(pdg::kKPlus).ctau,
+                                            cfg_.fiducial.zMin, cfg_.fiducial.zMax, rng);
+  const double u = rng.uniform();
+  const std::size_t slot =
+      std::min<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), u) - cumulative_.begin(),
+                            selected_.size() - 1);
+  const DecayMode& mode = catalogue_.mode(selected_[slot]);
+
+  ev.index = index;
+  ev.mode = static_cast<int>(selected_[slot]);
+  ev.weight = dp.probability * modeWeight_[slot];
+  ev.beamPdgId = pdg::kKPlus;
+  ev.beamMomentum = k.momentum;
+  ev.beamOrigin = k.origin;
+  ev.decayVertex = dp.position;
+  ev.clearParticles();
+
+  DecayProducts rest;
+  mode.model->generate(rng, rest);
+  const Vector3 b = k.momentum.beta();
+  const Pi0Decayer& pi0 = catalogue_.pi0Decayer();
+  for (const auto& d : rest) {
+    const FourVector lab = d.p.boosted(b);
+    if (d.pdgId == pdg::kPi0) {
+      const int parent = ev.add({d.pdgId, lab, -1, 2});
+      const Pi0Channel ch = mode.forcePi0MuE ? Pi0Channel::MuMinusEPlus : pi0.naturalChannel(rng);
+      ProductList<3> pd;
+      pi0.decay(ch, lab, rng, pd);
+      for (const auto& g : pd) ev.add({g.pdgId, g.p, parent, 1});
+    } else {
+      ev.add({d.pdgId, lab, -1, 1});
+    }
+  }
+}
+
+void runEvents(const Generator& gen, std::uint64_t first, std::uint64_t count, int threads,
+               const std::function<void(const TruthEvent&)>& sink,
+               const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
+  std::unique_ptr<tbb::global_control> limit;
+  if (threads > 0)
+    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                  static_cast<std::size_t>(threads));
+  constexpr std::uint64_t kBlock = 1u << 15;
+  std::vector<TruthEvent> buffer(std::min<std::uint64_t>(kBlock, count));
+  for (std::uint64_t done = 0; done < count;) {
+    const std::uint64_t n = std::min<std::uint64_t>(kBlock, count - done);
+    tbb::parallel_for(tbb::blocked_range<std::uint64_t>(0, n, 256), [&](const auto& r) {
+      for (std::uint64_t i = r.begin(); i != r.end(); ++i) gen.generate(first + done + i, buffer[i]);
+    });
+    for (std::uint64_t i = 0; i < n; ++i) sink(buffer[i]);
+    done += n;
+    if (progress) progress(done, count);
+  }
+}
+
+}  // namespace kaonlab::generator
