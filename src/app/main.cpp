@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   kaonlab::app::addStatsCommand(app);
 #endif
   kaonlab::app::addBenchCommand(app);
+  kaonlab::app::addReproduceCommand(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

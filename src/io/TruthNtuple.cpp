@@ -200,7 +200,9 @@ struct TruthNtupleWriter::Impl {
   }
 
   Handle createGroup(const char* name) {
-    Handle g(H5Gcreate2(h5.get(), name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    Handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose);
+    if (!gcpl.valid() || H5Pset_obj_track_times(gcpl.get(), 0) < 0) fail(std::string("cannot set up group ") + name);
+    Handle g(H5Gcreate2(h5.get(), name, H5P_DEFAULT, gcpl.get(), H5P_DEFAULT), H5Gclose);
     if (!g.valid()) fail(std::string("cannot create group ") + name);
     return g;
   }
@@ -219,7 +221,9 @@ struct TruthNtupleWriter::Impl {
     const hsize_t dims = 0, maxdims = H5S_UNLIMITED, chunk = kChunkRows;
     Handle space(H5Screate_simple(1, &dims, &maxdims), H5Sclose);
     Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
-    if (!space.valid() || !dcpl.valid() || H5Pset_chunk(dcpl.get(), 1, &chunk) < 0 ||
+    // no modification times in object headers: identical runs give byte-identical files
+    if (!space.valid() || !dcpl.valid() || H5Pset_obj_track_times(dcpl.get(), 0) < 0 ||
+        H5Pset_chunk(dcpl.get(), 1, &chunk) < 0 ||
         H5Pset_shuffle(dcpl.get()) < 0 || H5Pset_deflate(dcpl.get(), kDeflateLevel) < 0)
       fail(std::string("cannot set up column ") + name);
     Handle d(H5Dcreate2(group, name, fileType<T>(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
@@ -289,7 +293,9 @@ TruthNtupleWriter::TruthNtupleWriter(fs::path path, std::string version, std::ve
     Handle type = utf8StringType();
     const hsize_t n = modeNames.size();
     Handle space(H5Screate_simple(1, &n, nullptr), H5Sclose);
-    Handle d(H5Dcreate2(group.get(), "name", type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+    Handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+    if (!dcpl.valid() || H5Pset_obj_track_times(dcpl.get(), 0) < 0) m.fail("cannot set up /modes/name");
+    Handle d(H5Dcreate2(group.get(), "name", type.get(), space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT),
              H5Dclose);
     std::vector<const char*> ptrs;
     for (const auto& s : modeNames) ptrs.push_back(s.c_str());

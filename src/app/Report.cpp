@@ -1,0 +1,58 @@
+#include "kaonlab/app/Report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace kaonlab::app {
+
+double ReportRow::pull() const {
+  const double s = std::hypot(publishedError, kaonlabError);
+  return s > 0 ? (kaonlab - published) / s : 0.0;
+}
+
+nlohmann::json Report::toJson() const {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& r : rows_)
+    a.push_back({{"group", r.group}, {"quantity", r.quantity}, {"published", r.published},
+                 {"published_error", r.publishedError}, {"kaonlab", r.kaonlab}, {"kaonlab_error", r.kaonlabError},
+                 {"pull", r.pull()}, {"source", r.source}});
+  return a;
+}
+
+namespace {
+std::string num(double v, double e) {
+  if (e > 0) return fmt::format("{:.4g} ± {:.2g}", v, e);
+  return fmt::format("{:.6g}", v);
+}
+}  // namespace
+
+std::string Report::toMarkdown(const std::string& title) const {
+  std::string s = "# " + title + "\n";
+  std::string group;
+  for (const auto& r : rows_) {
+    if (r.group != group) {
+      group = r.group;
+      s += fmt::format("\n## {}\n\n| quantity | published | kaonlab | pull | source |\n|---|---|---|---|---|\n", group);
+    }
+    s += fmt::format("| {} | {} | {} | {:+.2f} | {} |\n", r.quantity, num(r.published, r.publishedError),
+                     num(r.kaonlab, r.kaonlabError), r.pull(), r.source);
+  }
+  return s;
+}
+
+std::string Report::toText() const {
+  std::string s;
+  std::string group;
+  for (const auto& r : rows_) {
+    if (r.group != group) {
+      group = r.group;
+      s += fmt::format("\n{}\n{:<46} {:>22} {:>22} {:>7}\n", group, "quantity", "published", "kaonlab", "pull");
+    }
+    s += fmt::format("{:<46} {:>22} {:>22} {:>+7.2f}\n", r.quantity, num(r.published, r.publishedError),
+                     num(r.kaonlab, r.kaonlabError), r.pull());
+  }
+  return s;
+}
+
+}  // namespace kaonlab::app

@@ -1,0 +1,104 @@
+// Run-card validation: every error names the file, the line and the key.
+#include <gtest/gtest.h>
+
+#include "kaonlab/app/Card.hpp"
+#include "kaonlab/core/Error.hpp"
+
+using namespace kaonlab;
+using namespace kaonlab::app;
+
+namespace {
+ConfigError expectError(const std::string& text) {
+  try {
+    parseRunCard(text, "card.toml");
+  } catch (const ConfigError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "no error for:\n" << text;
+  return ConfigError("none");
+}
+}  // namespace
+
+TEST(RunCard, DefaultCardParsesToDefaults) {
+  const RunCard c = parseRunCard(defaultCardText(), "default.toml");
+  EXPECT_EQ(c.events, 10000u);
+  EXPECT_EQ(c.generator.modes, std::vector<std::string>{"all"});
+  EXPECT_DOUBLE_EQ(c.generator.beam.momentum, 75.0 * units::GeV);
+  EXPECT_DOUBLE_EQ(c.generator.fiducial.zMin, 105.0 * units::m);
+  EXPECT_DOUBLE_EQ(c.generator.catalogue.pimumu.aPlus, -0.575);
+}
+
+TEST(RunCard, ValuesAndUnitsAreApplied) {
+  const RunCard c = parseRunCard(
+      "[run]\nseed = 7\nevents = 123\n[beam]\nmomentum_GeV = 74.6\ndivergence_mrad = 0.05\n"
+      "[generate]\nmodes = [\"k2pi\", \"pinunu\"]\nselection = \"uniform\"\n[modes.pinunu]\nbr = 8.4e-11\n",
+      "x.toml");
+  EXPECT_EQ(c.generator.seed, 7u);
+  EXPECT_EQ(c.events, 123u);
+  EXPECT_DOUBLE_EQ(c.generator.beam.momentum, 74.6);
+  EXPECT_DOUBLE_EQ(c.generator.beam.divergence, 0.05e-3);
+  EXPECT_EQ(c.generator.selection, generator::ModeSelection::Uniform);
+  ASSERT_EQ(c.generator.catalogue.brOverrides.size(), 1u);
+  EXPECT_EQ(c.generator.catalogue.brOverrides[0].first, "pinunu");
+}
+
+TEST(RunCard, UnknownKeyNamesFileLineAndKey) {
+  const auto e = expectError("[run]\nseed = 1\nevnts = 10\n");
+  EXPECT_EQ(e.file(), "card.toml");
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.key(), "run.evnts");
+  EXPECT_NE(std::string(e.what()).find("unknown key"), std::string::npos);
+}
+
+TEST(RunCard, UnknownTableIsRejected) {
+  const auto e = expectError("[detector]\nx = 1\n");
+  EXPECT_EQ(e.key(), "detector");
+  EXPECT_EQ(e.line(), 1);
+}
+
+TEST(RunCard, WrongTypeSaysWhatWasExpected) {
+  const auto e = expectError("[run]\n\nevents = \"many\"\n");
+  EXPECT_EQ(e.line(), 3);
+  EXPECT_EQ(e.key(), "run.events");
+  EXPECT_NE(std::string(e.what()).find("expected an integer"), std::string::npos);
+}
+
+TEST(RunCard, NegativeCountIsRejected) {
+  const auto e = expectError("[run]\nevents = -5\n");
+  EXPECT_EQ(e.key(), "run.events");
+  EXPECT_NE(std::string(e.what()).find("outside the allowed range"), std::string::npos);
+}
+
+TEST(RunCard, UnknownModeIsRejectedWithKnownList) {
+  const auto e = expectError("[generate]\nmodes = [\"k2pi\", \"kfoo\"]\n");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_EQ(e.key(), "generate.modes");
+  EXPECT_NE(std::string(e.what()).find("kfoo"), std::string::npos);
+  EXPECT_NE(std::string(e.what()).find("pinunu"), std::string::npos);
+  const auto e2 = expectError("[modes.kbar]\nbr = 1e-3\n");
+  EXPECT_EQ(e2.key(), "modes.kbar");
+}
+
+TEST(RunCard, BadEnumAndSyntaxErrors) {
+  EXPECT_NE(std::string(expectError("[generate]\nselection = \"random\"\n").what()).find("\"uniform\""),
+            std::string::npos);
+  const auto e = expectError("[run]\nseed = = 3\n");
+  EXPECT_EQ(e.line(), 2);
+  EXPECT_NE(std::string(e.what()).find("TOML syntax error"), std::string::npos);
+}
+
+TEST(RunCard, PhysicsValidation) {
+  const auto e = expectError("[fiducial]\nz_min_m = 170\nz_max_m = 165\n");
+  EXPECT_EQ(e.file(), "card.toml");
+  EXPECT_NE(std::string(e.what()).find("z_min"), std::string::npos);
+  expectError("[beam]\nfraction_kaon = 0.5\nfraction_pion = 0.6\n");
+}
+
+TEST(RunCard, UnreadableFile) {
+  try {
+    readRunCard("/nonexistent/dir/card.toml");
+    FAIL();
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/card.toml"), std::string::npos);
+  }
+}
