@@ -9,16 +9,23 @@ namespace kaonlab::generator {
 using constants::pi;
 using constants::two_pi;
 
-Vector3 rotateFromFrame(const Vector3& v, const Vector3& axis, double psi) {
-  // Orthonormal basis (e1, e2, axis), e1 rotated by psi about axis.
-  const Vector3 helper = std::abs(axis.z) < 0.9 ? Vector3{0, 0, 1} : Vector3{1, 0, 0};
-  const Vector3 a = helper.cross(axis).unit();
-  const Vector3 b = axis.cross(a);
-  const double c = std::cos(psi), s = std::sin(psi);
-  const Vector3 e1 = a * c + b * s;
-  const Vector3 e2 = b * c - a * s;
-  return e1 * v.x + e2 * v.y + axis * v.z;
-}
+namespace {
+/// Orthonormal basis (e1, e2, axis), e1 rotated by psi about axis.
+struct Basis {
+  Vector3 e1, e2, e3;
+  Basis(const Vector3& axis, double psi) : e3(axis) {
+    const Vector3 helper = std::abs(axis.z) < 0.9 ? Vector3{0, 0, 1} : Vector3{1, 0, 0};
+    const Vector3 a = helper.cross(axis).unit();
+    const Vector3 b = axis.cross(a);
+    const double c = std::cos(psi), s = std::sin(psi);
+    e1 = a * c + b * s;
+    e2 = b * c - a * s;
+  }
+  Vector3 operator()(const Vector3& v) const { return e1 * v.x + e2 * v.y + e3 * v.z; }
+};
+}  // namespace
+
+Vector3 rotateFromFrame(const Vector3& v, const Vector3& axis, double psi) { return Basis(axis, psi)(v); }
 
 void twoBodyAlong(double M, double m1, double m2, const Vector3& dir1, FourVector& p1,
                   FourVector& p2) {
@@ -85,8 +92,9 @@ void ThreeBodyDalitz::momentaOriented(const Point& pt, const Vector3& axis, doub
   double cos13 = (q1 > 0 && q3 > 0) ? (q2sq - q1 * q1 - q3 * q3) / (2.0 * q1 * q3) : 1.0;
   cos13 = std::clamp(cos13, -1.0, 1.0);
   const double sin13 = std::sqrt(1.0 - cos13 * cos13);
-  const Vector3 v1 = rotateFromFrame({0, 0, q1}, axis, psi);
-  const Vector3 v3 = rotateFromFrame({q3 * sin13, 0, q3 * cos13}, axis, psi);
+  const Basis frame(axis, psi);
+  const Vector3 v1 = frame.e3 * q1;
+  const Vector3 v3 = frame({q3 * sin13, 0, q3 * cos13});
   p1 = FourVector(v1, pt.e1);
   p3 = FourVector(v3, pt.e3);
   p2 = FourVector(-(v1 + v3), pt.e2);
