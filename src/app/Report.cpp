@@ -16,11 +16,18 @@ nlohmann::json Report::toJson() const {
   for (const auto& r : rows_)
     a.push_back({{"group", r.group}, {"quantity", r.quantity}, {"published", r.published},
                  {"published_error", r.publishedError}, {"kaonlab", r.kaonlab}, {"kaonlab_error", r.kaonlabError},
-                 {"pull", r.pull()}, {"source", r.source}});
+                 {"pull", r.pull()}, {"relative_difference", r.published != 0 ? r.kaonlab / r.published - 1 : 0.0},
+                 {"source", r.source}});
   return a;
 }
 
 namespace {
+/// Pull when an uncertainty is known, otherwise the relative difference.
+std::string agreement(const ReportRow& r) {
+  if (r.publishedError > 0 || r.kaonlabError > 0) return fmt::format("{:+.2f}σ", r.pull());
+  if (r.published == 0) return "-";
+  return fmt::format("{:+.1f}%", 100.0 * (r.kaonlab - r.published) / r.published);
+}
 std::string num(double v, double e) {
   if (e > 0) return fmt::format("{:.4g} ± {:.2g}", v, e);
   return fmt::format("{:.6g}", v);
@@ -33,10 +40,10 @@ std::string Report::toMarkdown(const std::string& title) const {
   for (const auto& r : rows_) {
     if (r.group != group) {
       group = r.group;
-      s += fmt::format("\n## {}\n\n| quantity | published | kaonlab | pull | source |\n|---|---|---|---|---|\n", group);
+      s += fmt::format("\n## {}\n\n| quantity | published | kaonlab | pull (or difference) | source |\n|---|---|---|---|---|\n", group);
     }
-    s += fmt::format("| {} | {} | {} | {:+.2f} | {} |\n", r.quantity, num(r.published, r.publishedError),
-                     num(r.kaonlab, r.kaonlabError), r.pull(), r.source);
+    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.quantity, num(r.published, r.publishedError),
+                     num(r.kaonlab, r.kaonlabError), agreement(r), r.source);
   }
   return s;
 }
@@ -47,10 +54,10 @@ std::string Report::toText() const {
   for (const auto& r : rows_) {
     if (r.group != group) {
       group = r.group;
-      s += fmt::format("\n{}\n{:<46} {:>22} {:>22} {:>7}\n", group, "quantity", "published", "kaonlab", "pull");
+      s += fmt::format("\n{}\n{:<58} {:>20} {:>20} {:>8}\n", group, "quantity", "published", "kaonlab", "pull/diff");
     }
-    s += fmt::format("{:<46} {:>22} {:>22} {:>+7.2f}\n", r.quantity, num(r.published, r.publishedError),
-                     num(r.kaonlab, r.kaonlabError), r.pull());
+    s += fmt::format("{:<58} {:>20} {:>20} {:>8}\n", r.quantity, num(r.published, r.publishedError),
+                     num(r.kaonlab, r.kaonlabError), agreement(r));
   }
   return s;
 }

@@ -16,6 +16,9 @@
 #include "kaonlab/core/ParticleData.hpp"
 #include "kaonlab/generator/Generator.hpp"
 #include "kaonlab/io/AtomicFile.hpp"
+#include "kaonlab/stats/Counting.hpp"
+#include "kaonlab/stats/Limits.hpp"
+#include "kaonlab/stats/Significance.hpp"
 
 namespace kaonlab::app {
 namespace {
@@ -90,6 +93,33 @@ void generatorValidation(Report& report, std::uint64_t events, int threads, bool
               0.045 * brEE, "NA48/2 PLB 677 (2009) 246; kaonlab error: a+ uncertainty"});
 }
 
+/// The statistical step of the talk's results from the talk's own inputs (issue 3).
+void statisticsFromTalkInputs(Report& report) {
+  using namespace kaonlab::stats;
+  const std::string g = "Statistics from the talk's inputs (issue 3)";
+  // K+ -> pi+ nu nubar, NA62 Run 1 (JHEP 06 (2021) 093): 20 observed, background
+  // 7.03 +1.05 -0.82, SES = (0.839 +- 0.053) x 1e-11; published BR = (10.6 +4.0 -3.4) x 1e-11, 3.4 sigma.
+  const auto pnn = CountingExperiment::single(20, 7.03, 0.839e-11, Uncertainty::asymmetric(1.05, 0.82));
+  const BrEstimate br = pnn.estimateBr();
+  report.add({g, "BR(K+ -> pi+ nu nubar) x 1e11, Run 1 (stat.)", 10.6, 0.0, br.br * 1e11, 0.0,
+              "JHEP 06 (2021) 093; kaonlab: profile likelihood, one category"});
+  report.add({g, "  upper 68% error x 1e11", 4.0, 0.0, br.brErrorUp * 1e11, 0.0, "idem"});
+  report.add({g, "  lower 68% error x 1e11", 3.4, 0.0, br.brErrorDown * 1e11, 0.0, "idem"});
+  const SignificanceResult z = Discovery().compute(pnn);
+  report.add({g, "significance of the pi nu nu signal (one-sided Z)", 3.4, 0.0, z.zOneSided, 0.0,
+              "JHEP 06 (2021) 093"});
+  // LNV K+ -> pi- mu+ mu+ (PLB 797 (2019) 134794): 1 observed, 0.91 +- 0.41 background,
+  // SES = (1.28 +- 0.04) x 1e-11; published BR < 4.2e-11 at 90% CL.
+  const auto lnv = CountingExperiment::single(1, 0.91, 1.28e-11, Uncertainty::gaussian(0.41));
+  const LimitResult ul = ClsLimit().upperLimit(lnv);
+  report.add({g, "UL BR(K+ -> pi- mu+ mu+) x 1e11, 90% CL CLs", 4.2, 0.0, ul.br * 1e11, 0.0, "PLB 797 (2019) 134794"});
+  // LFV pi0 -> mu- e+ (PRL 127 (2021) 131802): 0 observed, SES = (1.44 +- 0.09) x 1e-10 (talk);
+  // published BR < 3.2e-10.
+  const auto lfv = CountingExperiment::single(0, 0.23, 1.44e-10, Uncertainty::gaussian(0.05));
+  const LimitResult ul2 = ClsLimit().upperLimit(lfv);
+  report.add({g, "UL BR(pi0 -> mu- e+) x 1e10, 90% CL CLs", 3.2, 0.0, ul2.br * 1e10, 0.0, "PRL 127 (2021) 131802"});
+}
+
 }  // namespace
 
 void addReproduceCommand(CLI::App& app) {
@@ -107,6 +137,7 @@ void addReproduceCommand(CLI::App& app) {
     const auto t0 = std::chrono::steady_clock::now();
     Report report;
     generatorValidation(report, opt->quick ? 2'000'000 : 20'000'000, opt->threads, true);
+    statisticsFromTalkInputs(report);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     std::filesystem::create_directories(opt->output);

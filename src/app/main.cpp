@@ -14,9 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", kaonlab::version());
   kaonlab::app::addGenerateCommand(app);
-#ifdef KAONLAB_HAVE_STATS_COMMAND
   kaonlab::app::addStatsCommand(app);
-#endif
   kaonlab::app::addBenchCommand(app);
   kaonlab::app::addReproduceCommand(app);
   try {
