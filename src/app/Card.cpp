@@ -10,114 +10,11 @@
 #include <toml++/toml.h>
 
 #include "kaonlab/core/Error.hpp"
+#include "CardTable.hpp"
+#include "DetectorCard.hpp"
 
 namespace kaonlab::app {
 namespace {
-
-/// Reads one TOML table, remembering which keys were used; finish() rejects the rest.
-class Table {
- public:
-  Table(const toml::table* t, std::string path, const std::string& file) : t_(t), path_(std::move(path)), file_(file) {}
-
-  bool has(std::string_view key) const { return t_ && t_->contains(key); }
-
-  double number(std::string_view key, double def, double lo = -1e300, double hi = 1e300) {
-    const toml::node* n = get(key);
-    if (!n) return def;
-    double v;
-    if (auto d = n->value_exact<double>()) v = *d;
-    else if (auto i = n->value_exact<int64_t>()) v = static_cast<double>(*i);
-    else fail(n, key, fmt::format("expected a number, got {}", typeName(*n)));
-    if (!(v >= lo && v <= hi)) fail(n, key, fmt::format("value {} outside the allowed range [{}, {}]", v, lo, hi));
-    return v;
-  }
-  std::int64_t integer(std::string_view key, std::int64_t def, std::int64_t lo, std::int64_t hi) {
-    const toml::node* n = get(key);
-    if (!n) return def;
-    auto i = n->value_exact<int64_t>();
-    if (!i) fail(n, key, fmt::format("expected an integer, got {}", typeName(*n)));
-    if (*i < lo || *i > hi) fail(n, key, fmt::format("value {} outside the allowed range [{}, {}]", *i, lo, hi));
-    return *i;
-  }
-  bool boolean(std::string_view key, bool def) {
-    const toml::node* n = get(key);
-    if (!n) return def;
-    auto b = n->value_exact<bool>();
-    if (!b) fail(n, key, fmt::format("expected true or false, got {}", typeName(*n)));
-    return *b;
-  }
-  std::string string(std::string_view key, std::string def, const std::set<std::string>& allowed = {}) {
-    const toml::node* n = get(key);
-    if (!n) return def;
-    auto s = n->value_exact<std::string>();
-    if (!s) fail(n, key, fmt::format("expected a string, got {}", typeName(*n)));
-    if (!allowed.empty() && !allowed.count(*s)) {
-      std::string list;
-      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + ("\"" + a + "\"");
-      fail(n, key, fmt::format("value \"{}\" not allowed; expected one of {}", *s, list));
-    }
-    return *s;
-  }
-  std::vector<std::string> strings(std::string_view key, std::vector<std::string> def, int* line = nullptr) {
-    const toml::node* n = get(key);
-    if (!n) return def;
-    if (line) *line = static_cast<int>(n->source().begin.line);
-    const toml::array* a = n->as_array();
-    if (!a) fail(n, key, fmt::format("expected an array of strings, got {}", typeName(*n)));
-    std::vector<std::string> out;
-    for (const auto& e : *a) {
-      auto s = e.value_exact<std::string>();
-      if (!s) fail(&e, key, fmt::format("expected an array of strings, found an element of type {}", typeName(e)));
-      out.push_back(*s);
-    }
-    return out;
-  }
-  Table sub(std::string_view key) {
-    const toml::node* n = get(key);
-    if (!n) return Table(nullptr, join(key), file_);
-    const toml::table* t = n->as_table();
-    if (!t) fail(n, key, fmt::format("expected a table, got {}", typeName(*n)));
-    return Table(t, join(key), file_);
-  }
-  /// Keys of this table (for tables keyed by mode name).
-  std::vector<std::string> keys() const {
-    std::vector<std::string> k;
-    if (t_)
-      for (const auto& [key, v] : *t_) k.emplace_back(key.str());
-    return k;
-  }
-  int line(std::string_view key) const {
-    const toml::node* n = t_ ? t_->get(key) : nullptr;
-    return n ? static_cast<int>(n->source().begin.line) : 0;
-  }
-  void finish() const {
-    if (!t_) return;
-    for (const auto& [key, node] : *t_) {
-      if (!used_.count(std::string(key.str())))
-        throw ConfigError(file_, static_cast<int>(node.source().begin.line), join(key.str()), "unknown key");
-    }
-  }
-  [[noreturn]] void fail(const toml::node* n, std::string_view key, const std::string& what) const {
-    throw ConfigError(file_, n ? static_cast<int>(n->source().begin.line) : 0, join(key), what);
-  }
-  const std::string& file() const { return file_; }
-
- private:
-  const toml::node* get(std::string_view key) {
-    used_.insert(std::string(key));
-    return t_ ? t_->get(key) : nullptr;
-  }
-  std::string join(std::string_view key) const { return path_.empty() ? std::string(key) : path_ + "." + std::string(key); }
-  static std::string typeName(const toml::node& n) {
-    std::ostringstream s;
-    s << n.type();
-    return s.str();
-  }
-  const toml::table* t_;
-  std::string path_;
-  std::string file_;
-  std::set<std::string> used_;
-};
 
 using units::GeV;
 using units::m;
@@ -138,22 +35,22 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
   RunCard card;
   card.path = name;
   card.text = text;
-  Table top(&root, "", name);
+  CardTable top(&root, "", name);
 
-  Table run = top.sub("run");
+  CardTable run = top.sub("run");
   card.generator.seed = static_cast<std::uint64_t>(run.integer("seed", 1, 0, INT64_MAX));
   card.events = static_cast<std::uint64_t>(run.integer("events", 10000, 1, INT64_MAX));
   card.threads = static_cast<int>(run.integer("threads", 0, 0, 4096));
   run.finish();
 
-  Table out = top.sub("output");
+  CardTable out = top.sub("output");
   card.output.prefix = out.string("prefix", card.output.prefix.string());
   card.output.hepmc3 = out.boolean("hepmc3", true);
   card.output.hdf5 = out.boolean("hdf5", true);
   out.finish();
 
   auto& g = card.generator;
-  Table gen = top.sub("generate");
+  CardTable gen = top.sub("generate");
   g.modes = gen.strings("modes", {"all"}, &card.modesLine);
   if (g.modes.empty()) throw ConfigError(name, card.modesLine, "generate.modes", "at least one decay mode is required");
   const auto& known = generator::DecayCatalogue::knownKeys();
@@ -172,7 +69,7 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
   gen.finish();
 
   auto& b = g.beam;
-  Table beam = top.sub("beam");
+  CardTable beam = top.sub("beam");
   b.momentum = beam.number("momentum_GeV", b.momentum / GeV, 1e-3, 1e4) * GeV;
   b.momentumSpread = beam.number("momentum_spread", b.momentumSpread, 0.0, 0.5);
   b.referenceZ = beam.number("reference_z_m", b.referenceZ / m, 0.0, 1e4) * m;
@@ -194,7 +91,7 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
     throw ConfigError(name, beam.line("fraction_kaon"), "beam", e.what());
   }
 
-  Table fid = top.sub("fiducial");
+  CardTable fid = top.sub("fiducial");
   g.fiducial.zMin = fid.number("z_min_m", g.fiducial.zMin / m, 0.0, 1e4) * m;
   g.fiducial.zMax = fid.number("z_max_m", g.fiducial.zMax / m, 0.0, 1e4) * m;
   try {
@@ -204,18 +101,18 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
   }
   fid.finish();
 
-  Table pi0 = top.sub("pi0");
+  CardTable pi0 = top.sub("pi0");
   g.catalogue.pi0.dalitzSlope = pi0.number("dalitz_slope", g.catalogue.pi0.dalitzSlope, -1.0, 1.0);
   pi0.finish();
 
   // Per-mode parameters: [modes.<key>]; every mode accepts "br".
   auto& c = g.catalogue;
-  Table modes = top.sub("modes");
+  CardTable modes = top.sub("modes");
   for (const std::string& key : modes.keys()) {
     if (std::find(known.begin(), known.end(), key) == known.end())
       throw ConfigError(name, modes.line(key), "modes." + key,
                         fmt::format("unknown decay mode; known modes: {}", knownList().substr(5)));
-    Table t = modes.sub(key);
+    CardTable t = modes.sub(key);
     if (t.has("br")) c.brOverrides.emplace_back(key, t.number("br", 0.0, 0.0, 1.0));
     if (key == "k3pi" || key == "k3pi00") {
       auto& k = key == "k3pi" ? c.k3pi : c.k3pi00;
@@ -242,7 +139,15 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
     }
     t.finish();
   }
+  readDetectorTables(top, card.detector, card.reco);
   top.finish();
+  card.detector.tank.fiducialZMin = g.fiducial.zMin;  // one fiducial region for generator and analysis
+  card.detector.tank.fiducialZMax = g.fiducial.zMax;
+  try {
+    card.detector.validate();
+  } catch (const ConfigError& e) {
+    throw ConfigError(name, 0, "", e.what());
+  }
   return card;
 }
 

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", kaonlab::version());
   kaonlab::app::addGenerateCommand(app);
+  kaonlab::app::addSimulateCommand(app);
   kaonlab::app::addStatsCommand(app);
   kaonlab::app::addBenchCommand(app);
   kaonlab::app::addReproduceCommand(app);

@@ -51,8 +51,8 @@ TEST(RunCard, UnknownKeyNamesFileLineAndKey) {
 }
 
 TEST(RunCard, UnknownTableIsRejected) {
-  const auto e = expectError("[detector]\nx = 1\n");
-  EXPECT_EQ(e.key(), "detector");
+  const auto e = expectError("[detektor]\nx = 1\n");
+  EXPECT_EQ(e.key(), "detektor");
   EXPECT_EQ(e.line(), 1);
 }
 
@@ -101,4 +101,18 @@ TEST(RunCard, UnreadableFile) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/card.toml"), std::string::npos);
   }
+}
+
+TEST(RunCard, DetectorTablesAreStrictAndApplied) {
+  const RunCard c = parseRunCard("[detector.rich]\nindex_minus_one = 6.0e-5\n[detector.gtk]\nz_m = [79.6, 92.8, 102.4]\n"
+                                 "[detector.lav]\ninefficiency_energy_GeV = [0.05, 0.2]\ninefficiency = [0.1, 1e-4]\n",
+                                 "det.toml");
+  EXPECT_DOUBLE_EQ(c.detector.rich.indexMinusOne, 6.0e-5);
+  EXPECT_DOUBLE_EQ(c.detector.gtk.z[2], 102.4 * units::m);
+  EXPECT_EQ(c.detector.lav.inefficiency.n, 2);
+  const auto e = expectError("[detector.straw]\nz_m = [183.5, 194.1]\n");
+  EXPECT_EQ(e.key(), "detector.straw.z_m");
+  EXPECT_NE(std::string(e.what()).find("expected 4 numbers"), std::string::npos);
+  EXPECT_EQ(expectError("[detector.lkr]\nbogus = 1\n").key(), "detector.lkr.bogus");
+  EXPECT_EQ(expectError("[detector.warp]\nx = 1\n").key(), "detector.warp");
 }

@@ -56,3 +56,16 @@ TEST(Cli, GenerateIsByteIdenticalForOneAndTwoThreads) {
   EXPECT_NE(json.find("\"seed\": 5"), std::string::npos);
   fs::remove_all(d);
 }
+
+TEST(Cli, SimulateWritesRecoNtupleAndRejectsBadDetectorKeys) {
+  const fs::path d = scratch("sim");
+  write(d / "sim.toml", "[run]\nseed = 3\nevents = 2000\n[generate]\nmodes = [\"k2pi\"]\n[detector.straw]\nsigma_p_constant = 0.003\n");
+  ASSERT_EQ(run("simulate -q --card " + (d / "sim.toml").string() + " -o " + (d / "s").string()), 0);
+  EXPECT_GT(fs::file_size(d / "s.reco.h5"), 1000u);
+  EXPECT_NE(slurp(d / "s.json").find("\"events\": 2000"), std::string::npos);
+  write(d / "bad.toml", "[detector.straw]\nsigma_p_constant = 0.003\nresolution = 1\n");
+  EXPECT_EQ(run("simulate -q --card " + (d / "bad.toml").string() + " -o " + (d / "b").string()), 2);
+  EXPECT_FALSE(fs::exists(d / "b.reco.h5"));
+  EXPECT_EQ(run("simulate -q -i " + (d / "missing.hepmc3").string() + " -o " + (d / "c").string()), 2);
+  fs::remove_all(d);
+}

@@ -2,11 +2,13 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 
 #include "IoTestSupport.hpp"
 #include "kaonlab/core/Error.hpp"
+#include "kaonlab/io/ColumnTable.hpp"
 #include "kaonlab/io/TruthNtuple.hpp"
 
 using namespace kaonlab;
@@ -166,4 +168,20 @@ TEST(TruthNtuple, ReadableWithH5py) {
   const std::string cmd = python + " '" + script + "' '" + file.string() + "' " + std::to_string(evs.size()) +
                           " " + std::to_string(nParticles) + " 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+}
+
+TEST(TruthNtuple, IdenticalWritesGiveByteIdenticalFilesWithColumnUnits) {
+  ScratchDir dir;
+  const auto evs = sampleEvents(2000);
+  const auto a = writeSample(dir, evs, "a.h5");
+  const auto b = writeSample(dir, evs, "b.h5");
+  const auto bytes = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  EXPECT_TRUE(bytes(a) == bytes(b)) << "files differ";
+  const io::ColumnTableData events = io::H5InputFile(a).table("events");
+  EXPECT_EQ(events.column("beam_px").unit, "GeV");
+  EXPECT_EQ(events.column("vertex_t").unit, "ns");
+  EXPECT_FALSE(events.column("first_particle").description.empty());
 }

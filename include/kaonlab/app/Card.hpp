@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <string>
 
+#include "kaonlab/detector/DetectorConfig.hpp"
 #include "kaonlab/generator/Generator.hpp"
+#include "kaonlab/reco/Reconstruction.hpp"
 
 namespace kaonlab::app {
 
@@ -23,6 +25,8 @@ struct RunCard {
   int threads = 0;              ///< 0 = all cores
   OutputConfig output{};
   generator::GeneratorConfig generator{};
+  detector::DetectorConfig detector{};       ///< [detector.*] tables (kaonlab simulate)
+  reco::Reconstruction::Config reco{};       ///< [reco] table
   /// Line of the generate.modes key (for error messages), 0 if absent.
   int modesLine = 0;
 };

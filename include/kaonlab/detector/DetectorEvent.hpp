@@ -1,0 +1,117 @@
+#pragma once
+// The measured objects of one event, as the fast simulation produces them.
+// Flat, fixed capacity (no heap allocation per event); objects that do not fit are
+// dropped and counted in `overflow`. Truth links index TruthEvent::particles (-1 = none,
+// e.g. accidental activity). Times are T0-corrected event times (ns): a particle of the
+// triggering K+ decay is measured at the K+ GTK3 time plus the detector's smearing.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "kaonlab/core/FourVector.hpp"
+
+namespace kaonlab::detector {
+
+struct GtkTrack {
+  Vector3 momentum;       ///< measured 3-momentum (GeV)
+  Vector3 position;       ///< measured (x, y) at the GTK3 plane, z = GTK3 z (mm)
+  double time = 0;        ///< ns
+  bool trueKaon = false;  ///< truth: the track of the decaying K+ (false: pile-up beam particle)
+  int truePdgId = 0;      ///< truth: beam species
+};
+
+struct KtagInfo {
+  bool tagged = false;  ///< >= minSectors sectors in coincidence
+  int nSectors = 0;
+  double time = 0;      ///< ns (valid when nSectors > 0)
+};
+
+/// A STRAW track with the responses of the downstream detectors it crossed (associated
+/// by the fast simulation: RICH ring, CHOD, MUV1/2 energies, MUV3 hit).
+struct StrawTrack {
+  int charge = 0;
+  Vector3 momentum;       ///< measured momentum vector at STRAW1, before the magnet (GeV)
+  Vector3 position;       ///< measured position at the STRAW1 plane (mm)
+  double time = 0;        ///< STRAW track time (ns)
+  int nChambers = 0;
+  std::uint8_t chamberMask = 0;  ///< bit k: chamber k+1 hit
+  int truthIndex = -1;    ///< TruthEvent particle index of the K+ daughter
+  int pdgAtStraw1 = 0;    ///< truth: particle crossing STRAW1 (after decays in flight)
+  double trueDecayZ = 0;  ///< truth: z of the first decay in flight, 0 = none before the end
+  // RICH
+  bool hasRing = false;
+  double ringRadius = 0;  ///< mm
+  int ringHits = 0;
+  double ringTime = 0;    ///< ns
+  // CHOD / NewCHOD (CHOD time when the CHOD saw it, else NewCHOD)
+  bool hasChod = false;
+  double chodTime = 0;
+  // MUV1/2 energies (GeV, 0 = nothing)
+  double muv1Energy = 0, muv2Energy = 0;
+  // MUV3
+  bool muv3Hit = false;
+  double muv3Time = 0;
+  double muv3X = 0, muv3Y = 0;
+};
+
+enum class ClusterType : std::uint8_t { Photon, Electron, Muon, Hadron, Merged, Accidental };
+
+struct LkrCluster {
+  double energy = 0;  ///< GeV
+  double x = 0, y = 0;  ///< mm, at the LKr front plane
+  double time = 0;    ///< ns
+  int truthIndex = -1;  ///< most energetic contributor
+  ClusterType type = ClusterType::Photon;
+  bool inAcceptance = true;  ///< R > 150 mm (a cluster between the beam tube and 150 mm: false)
+};
+
+enum class VetoDetector : std::uint8_t { LAV, IRC, SAC };
+
+struct VetoHit {
+  VetoDetector detector = VetoDetector::LAV;
+  int station = 0;      ///< LAV station 1..12 (0 for IRC/SAC)
+  double energy = 0;    ///< GeV
+  double time = 0;      ///< ns
+  int truthIndex = -1;  ///< -1: accidental
+};
+
+struct ChantiHit {
+  int station = 0;  ///< 1..6
+  double time = 0;
+  int truthIndex = -1;
+};
+
+struct DetectorEvent {
+  static constexpr std::size_t kMaxGtk = 16, kMaxStraw = 8, kMaxLkr = 24, kMaxVeto = 32, kMaxChanti = 8;
+
+  std::uint64_t index = 0;
+  double eventTime = 0;  ///< truth: K+ time at GTK3 (ns)
+  KtagInfo ktag;
+  std::array<GtkTrack, kMaxGtk> gtk{};
+  std::size_t nGtk = 0;
+  std::array<StrawTrack, kMaxStraw> straw{};
+  std::size_t nStraw = 0;
+  std::array<LkrCluster, kMaxLkr> lkr{};
+  std::size_t nLkr = 0;
+  std::array<VetoHit, kMaxVeto> veto{};
+  std::size_t nVeto = 0;
+  std::array<ChantiHit, kMaxChanti> chanti{};
+  std::size_t nChanti = 0;
+  std::uint32_t overflow = 0;  ///< objects dropped for lack of capacity
+
+  void clear() {
+    ktag = {};
+    nGtk = nStraw = nLkr = nVeto = nChanti = 0;
+    overflow = 0;
+  }
+  template <class T, std::size_t N>
+  static T* push(std::array<T, N>& a, std::size_t& n, std::uint32_t& overflow) {
+    if (n == N) {
+      ++overflow;
+      return nullptr;
+    }
+    return &a[n++];
+  }
+};
+
+}  // namespace kaonlab::detector

@@ -1,0 +1,146 @@
+#pragma once
+// NA62 fast (parametric) detector simulation.
+//
+//  truth particle ──► transport (straight lines between detector planes; MNP33 as a p_T
+//  kick; Highland multiple scattering in the STRAW chambers; decays in flight
+//  pi -> mu nu, mu -> e nu nu; stopped in material outside an acceptance)
+//      ──► Trajectory (list of detector-plane crossings)
+//      ──► response (efficiencies, resolutions, RICH rings, calorimeter deposits,
+//          photon-veto inefficiency) ──► DetectorEvent
+//  + accidental activity (pile-up GTK tracks at the beam rate, random veto hits).
+//
+// Random numbers: RandomStream(seed, streamId("detector"), event index) for the event's
+// own particles and RandomStream(seed, streamId("accidentals"), event index) for the
+// accidental activity, so event i is reproducible alone and thread-independent.
+// The per-event path allocates nothing and uses no virtual calls.
+// Models and numbers: docs/detector.md.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "kaonlab/core/FourVector.hpp"
+#include "kaonlab/core/Random.hpp"
+#include "kaonlab/detector/DetectorConfig.hpp"
+#include "kaonlab/detector/DetectorEvent.hpp"
+#include "kaonlab/generator/Beam.hpp"
+#include "kaonlab/generator/Event.hpp"
+
+namespace kaonlab::detector {
+
+/// Detector elements a particle can cross in the transport.
+enum class Element : std::uint8_t {
+  TankWall,  ///< stopped on the decay-tank wall (or RICH vessel)
+  Lav,
+  Straw,
+  Magnet,
+  Rich,
+  NewChod,
+  Chod,
+  Irc,
+  Lkr,
+  Muv1,
+  Muv2,
+  Iron,  ///< MUV3 iron wall
+  Muv3,
+  Sac,
+  Decay,  ///< decay in flight (position = decay point, pdgId = charged daughter or 0)
+};
+
+struct Crossing {
+  Element element = Element::Straw;
+  int station = 0;     ///< LAV 1..12, STRAW 1..4, else 0
+  bool active = true;  ///< STRAW/RICH: inside the active area (false: in the beam hole or outside)
+  int pdgId = 0;       ///< particle crossing (after decays in flight)
+  Vector3 position;    ///< mm
+  Vector3 momentum;    ///< GeV, after any kick applied at this element
+};
+
+/// What happened to one particle: its crossings in z order.
+struct Trajectory {
+  static constexpr int kMax = 32;
+  std::array<Crossing, kMax> crossings{};
+  int n = 0;
+  bool stopped = false;     ///< absorbed (false: left the detector or reached the end)
+  Element stoppedIn = Element::TankWall;
+  double firstDecayZ = 0;   ///< z of the first decay in flight, 0 = none
+  int finalPdgId = 0;
+
+  void add(const Crossing& c) {
+    if (n < kMax) crossings[n++] = c;
+  }
+  /// First crossing of this element (and station if > 0), nullptr if none.
+  const Crossing* find(Element e, int station = 0) const {
+    for (int i = 0; i < n; ++i)
+      if (crossings[i].element == e && (station == 0 || crossings[i].station == station)) return &crossings[i];
+    return nullptr;
+  }
+};
+
+enum class PhotonDetector : std::uint8_t { None, LAV, LKr, IRC, SAC };
+
+struct TransportOptions {
+  bool decays = true;              ///< decays in flight
+  bool multipleScattering = true;  ///< Highland MS in the STRAW chambers
+};
+
+class FastSimulation {
+ public:
+  /// `beam` gives the pile-up beam (species mix, spot, rate); the config is validated.
+  FastSimulation(const DetectorConfig& cfg, const generator::BeamConfig& beam);
+
+  /// Simulate the detector response to one generated event (deterministic in
+  /// (config seed, truth.index)).
+  void simulate(const generator::TruthEvent& truth, DetectorEvent& out) const;
+
+  /// Transport one particle from `start` (mm) with momentum `p` (GeV).
+  void transport(int pdgId, const FourVector& p, const Vector3& start, RandomStream& rng, Trajectory& traj,
+                 const TransportOptions& opt = {}) const;
+
+  /// Where a photon from `start` with momentum `p` ends (no randomness for photons).
+  PhotonDetector photonDestination(const FourVector& p, const Vector3& start, int* lavStation = nullptr) const;
+  /// Photon detection inefficiency of a detector at energy e (None: 1).
+  double photonInefficiency(PhotonDetector d, double e) const;
+  /// Probability that no photon of the event is detected (product over the event's
+  /// photons of the inefficiency of the detector each one reaches; 1 for a photon that
+  /// reaches no veto). Cluster merging and accidentals are not included.
+  double photonVetoInefficiency(const generator::TruthEvent& truth) const;
+
+  /// Momentum from the STRAW measurement resolution (relative sigma at momentum p).
+  double strawSigmaPOverP(double p) const;
+  double strawSigmaAngle(double p) const;
+  /// LKr resolutions at energy e.
+  double lkrSigmaE(double e) const;
+  double lkrSigmaPosition(double e) const;
+  double lkrSigmaTime(double e) const;
+  /// RICH: Cherenkov angle (rad; 0 below threshold), expected ring radius and hit count.
+  double cherenkovAngle(double p, double m) const;
+  double ringRadius(double p, double m) const;
+  double expectedRingHits(double p, double m) const;
+
+  const DetectorConfig& config() const { return cfg_; }
+  const generator::Beam& beam() const { return beam_; }
+
+  struct Plane {
+    double z;
+    Element element;
+    int station;
+  };
+  const std::vector<Plane>& planes() const { return planes_; }
+
+ private:
+  void kaonResponse(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
+  void particleResponse(const Trajectory& traj, int truthIndex, double t0, RandomStream& rng,
+                        DetectorEvent& out) const;
+  void accidentals(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
+  void mergeClusters(DetectorEvent& out) const;
+  double tankRadius(double z) const;
+
+  DetectorConfig cfg_;
+  generator::Beam beam_;
+  std::vector<Plane> planes_;  ///< sorted by z, built once
+  double thetaMax_;            ///< Cherenkov angle at beta = 1
+  double highland_;            ///< Highland theta0 * beta * p for one chamber (GeV)
+  double mPi_, mMu_, mE_, ctauPi_, ctauMu_;
+};
+
+}  // namespace kaonlab::detector

@@ -1,0 +1,97 @@
+#pragma once
+// Reconstructed event: flat, fixed capacity; the columns of the HDF5 ntuple
+// (names, units and meaning: docs/detector.md "RecoEvent columns").
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "kaonlab/core/FourVector.hpp"
+
+namespace kaonlab::reco {
+
+enum class TimeSource : std::uint8_t { Straw, Chod, Rich };
+
+struct RecoTrack {
+  int strawIndex = -1;       ///< index in DetectorEvent::straw
+  int charge = 0;
+  Vector3 momentum;          ///< at STRAW1, before the magnet (GeV)
+  double p = 0;              ///< |momentum| (GeV)
+  Vector3 positionStraw1;    ///< (mm)
+  int nChambers = 0;
+  bool inAcceptance = false; ///< geometric acceptance STRAW1-4, LAV rings, RICH, NewCHOD, CHOD, LKr, MUV3
+  double time = 0;           ///< best downstream time: RICH ring, else CHOD, else STRAW (ns)
+  TimeSource timeSource = TimeSource::Straw;
+  // K+ (GTK) association
+  int gtkIndex = -1;         ///< best GTK track (-1: none)
+  bool gtkTrueKaon = false;  ///< truth: the matched GTK track is the decaying K+
+  double cda = 0;            ///< closest distance of approach GTK-STRAW (mm)
+  Vector3 vertex;            ///< midpoint of the CDA segment (mm)
+  double dtGtk = 0;          ///< t(track) - t(GTK) (ns)
+  double discriminant = 0;   ///< (dt/sigma_t)^2 + (cda/sigma_cda)^2 of the best match
+  double dtKtag = 0;         ///< t(track) - t(KTAG) (ns)
+  // kinematics (GeV^2)
+  double m2miss = 0;         ///< (P_K(GTK) - P_pi(STRAW))^2, pi+ mass
+  double m2missBeam = 0;     ///< nominal beam instead of the GTK track
+  double m2missRich = 0;     ///< GTK kaon, pi+ momentum from the RICH ring (0 if no ring)
+  // PID
+  bool hasRing = false;
+  double ringRadius = 0;     ///< mm
+  int ringHits = 0;
+  double richMass = 0;       ///< from ring radius + STRAW momentum (GeV; < 0: beta > 1/n cos)
+  double pRich = 0;          ///< momentum from the ring radius under the pi+ hypothesis (GeV; 0 = none)
+  int lkrIndex = -1;         ///< associated LKr cluster
+  double lkrEnergy = 0;
+  double eOverP = 0;
+  double lkrX = 0, lkrY = 0; ///< track impact on the LKr front plane (extrapolated)
+  double muv1Energy = 0, muv2Energy = 0;
+  bool muv3 = false;
+  double dtMuv3 = 0;
+  bool hasChod = false;
+  int truthIndex = -1;       ///< truth link of the STRAW track
+};
+
+struct RecoEvent {
+  static constexpr std::size_t kMaxTracks = 8;
+
+  std::uint64_t index = 0;
+  std::array<RecoTrack, kMaxTracks> tracks{};
+  std::size_t nTracks = 0;
+  int best = -1;             ///< track with the best K+ match (smallest discriminant); -1 none
+  // beam
+  int nGtk = 0;
+  bool ktagTagged = false;
+  int ktagSectors = 0;
+  double ktagTime = 0;
+  // vetoes, w.r.t. the best track time (or the KTAG time without a track)
+  bool lavVeto = false, ircVeto = false, sacVeto = false, lkrVeto = false, photonVeto = false;
+  int nLkrExtra = 0;         ///< in-time LKr clusters not associated with any track
+  bool chantiVeto = false;
+  // three-track vertex
+  bool hasVertex3 = false;
+  std::array<int, 3> vertex3Tracks{-1, -1, -1};
+  Vector3 vertex3;           ///< (mm)
+  double vertex3Quality = 0; ///< sqrt(sum of the three pairwise CDA^2) (mm)
+  int vertex3Charge = 0;
+  Vector3 vertex3Momentum;   ///< total momentum (GeV)
+  double vertex3Mass = 0;    ///< invariant mass with Reconstruction::Config::threeTrackMasses (GeV)
+
+  void clear() {
+    nTracks = 0;
+    best = -1;
+    nGtk = 0;
+    ktagTagged = false;
+    ktagSectors = 0;
+    ktagTime = 0;
+    lavVeto = ircVeto = sacVeto = lkrVeto = photonVeto = chantiVeto = false;
+    nLkrExtra = 0;
+    hasVertex3 = false;
+    vertex3Tracks = {-1, -1, -1};
+    vertex3 = {};
+    vertex3Quality = 0;
+    vertex3Charge = 0;
+    vertex3Momentum = {};
+    vertex3Mass = 0;
+  }
+};
+
+}  // namespace kaonlab::reco

@@ -1,0 +1,85 @@
+#pragma once
+// Event reconstruction from the fast-simulation output (kaonlab::detector::DetectorEvent):
+// GTK-STRAW matching (time + CDA discriminant), decay vertex, m2miss (GTK, nominal beam,
+// RICH momentum), PID estimators (RICH mass, LKr E/p, MUV3), photon/CHANTI vetoes and the
+// best three-track vertex. Allocation-free and deterministic; algorithms in docs/detector.md.
+#include <array>
+
+#include "kaonlab/core/FourVector.hpp"
+#include "kaonlab/core/Units.hpp"
+#include "kaonlab/detector/DetectorConfig.hpp"
+#include "kaonlab/detector/DetectorEvent.hpp"
+#include "kaonlab/reco/RecoEvent.hpp"
+
+namespace kaonlab::reco {
+
+/// Closest approach of two lines (point + direction).
+struct Cda {
+  double distance = 0;
+  Vector3 midpoint;
+};
+Cda closestApproach(const Vector3& p1, const Vector3& d1, const Vector3& p2, const Vector3& d2);
+
+/// (P_K - P_x)^2 for a kaon of momentum pK (mass m_K) and a particle of momentum p with mass m.
+double missingMass2(const Vector3& pK, const Vector3& p, double m);
+
+class Reconstruction {
+ public:
+  struct Config {
+    // GTK-STRAW matching discriminant D = (dt/sigma_t)^2 + (CDA/sigma_cda)^2
+    double sigmaCda = 3.0 * units::mm;         ///< model (GTK 16 urad + STRAW angle over ~80 m)
+    double sigmaTimeGtk = 0.10 * units::ns;    ///< na62-detector.md §3
+    double sigmaTimeRich = 0.08 * units::ns;   ///< §3 (RICH ring ~70 ps)
+    double sigmaTimeChod = 0.30 * units::ns;   ///< model (CHOD 0.2 ns, NewCHOD 1 ns)
+    double sigmaTimeStraw = 5.0 * units::ns;   ///< model
+    double gtkTimeWindow = 2.0 * units::ns;    ///< GTK candidates considered (model)
+    // nominal beam for m2miss without the GTK (§1.1, §4.3)
+    double beamMomentum = 75.0 * units::GeV;
+    double beamSlopeX = 1.2 * units::mrad;
+    double beamSlopeY = 0.0;
+    // vetoes: windows from na62-detector.md §3 "Timing windows" / §4.3
+    double lavWindow = 3.0 * units::ns;
+    double ircSacWindow = 7.0 * units::ns;
+    double lkrWindowLowE = 5.0 * units::ns;    ///< E < 1 GeV
+    double lkrWindowHighE = 2.5 * units::ns;   ///< E > 15 GeV (linear in between)
+    double lkrTrackDistance = 100.0 * units::mm;  ///< clusters closer to a track are not photons (§4.3)
+    double lkrAssociationDistance = 50.0 * units::mm;  ///< track-cluster association for E/p (model)
+    double lkrMinEnergy = 0.0;                 ///< GeV
+    double chantiWindow = 3.0 * units::ns;     ///< §4.3 (iv)
+    double muv3Window = 7.0 * units::ns;       ///< §3
+    /// Mass hypotheses of the three-track vertex, in the order of the tracks (m_pi each).
+    std::array<double, 3> threeTrackMasses{0.13957039, 0.13957039, 0.13957039};
+    double maxThreeTrackQuality = 1.0e9;       ///< mm; vertices above are not kept
+  };
+
+  Reconstruction(const Config& cfg, const detector::DetectorConfig& det);
+
+  void reconstruct(const detector::DetectorEvent& in, RecoEvent& out) const;
+
+  /// Track position at plane z: straight line to the magnet, p_T kick, straight line.
+  Vector3 extrapolate(const RecoTrack& t, double z) const;
+  Vector3 extrapolateToLkr(const RecoTrack& t) const { return extrapolate(t, zLkr_); }
+  /// Geometric acceptance of a track (NA62 GeometricAcceptance): STRAW1-4 (outside the
+  /// hole, R < 1000 mm), inside the LAV rings downstream of the vertex, RICH
+  /// entrance/back, NewCHOD, CHOD, LKr (R > 150 mm,
+  /// octagon), MUV3.
+  bool inAcceptance(const RecoTrack& t) const;
+  /// RICH mass (GeV) from ring radius (mm) and momentum; negative when beta n cos(theta) > 1.
+  double richMass(double radius, double p) const;
+  /// Momentum from the ring radius for mass m (0 if the radius is at/above saturation).
+  double richMomentum(double radius, double m) const;
+  /// Invariant mass of the given three tracks with the given masses.
+  static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
+
+  const Config& config() const { return cfg_; }
+
+ private:
+  Config cfg_;
+  detector::DetectorConfig det_;
+  double zStraw1_, zGtk3_, zMagnet_, zLkr_, ptKick_;
+  int kickSign_;
+  double indexMinusOne_, focalLength_;
+  double mK_, mPi_;
+};
+
+}  // namespace kaonlab::reco

@@ -1,0 +1,181 @@
+// [detector.<sub-detector>] and [reco] tables of a run card: every parameter of
+// detector::DetectorConfig and reco::Reconstruction::Config can be changed from the
+// card (a study of an upgrade changes the card, not the code). Key names carry the unit.
+#include "DetectorCard.hpp"
+
+#include <fmt/format.h>
+
+namespace kaonlab::app {
+
+using units::GeV;
+using units::m;
+using units::mm;
+using units::ns;
+using units::s;
+using units::urad;
+using units::mrad;
+
+namespace {
+/// A rate per ns from a card value in MHz.
+constexpr double MHz = 1.0e6 / units::s;
+
+template <std::size_t N>
+void numbers(CardTable& t, std::string_view key, std::array<double, N>& a, double unit) {
+  auto v = t.numberArray(key, N);
+  if (v.empty()) return;
+  for (std::size_t i = 0; i < N; ++i) a[i] = v[i] * unit;
+}
+
+void curve(CardTable& t, detector::InefficiencyCurve& c) {
+  auto e = t.numberArray("inefficiency_energy_GeV", 0);
+  auto v = t.numberArray("inefficiency", 0);
+  if (e.empty() && v.empty()) return;
+  if (e.size() != v.size() || e.size() < 1 || e.size() > static_cast<std::size_t>(detector::InefficiencyCurve::kMaxPoints))
+    t.fail("inefficiency", fmt::format("inefficiency_energy_GeV and inefficiency must have the same length (1..{})",
+                                       detector::InefficiencyCurve::kMaxPoints));
+  c.n = static_cast<int>(e.size());
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    c.energy[i] = e[i] * GeV;
+    c.value[i] = v[i];
+  }
+}
+}  // namespace
+
+void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Reconstruction::Config& r) {
+  CardTable det = top.sub("detector");
+  {
+    CardTable t = det.sub("ktag");
+    d.ktag.minSectors = static_cast<int>(t.integer("min_sectors", d.ktag.minSectors, 1, 8));
+    d.ktag.sectorProbability = t.number("sector_probability", d.ktag.sectorProbability, 0, 1);
+    d.ktag.sigmaTime = t.number("sigma_time_ns", d.ktag.sigmaTime / ns, 0, 100) * ns;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("gtk");
+    numbers(t, "z_m", d.gtk.z, m);
+    d.gtk.halfWidthX = t.number("half_width_x_mm", d.gtk.halfWidthX / mm, 0, 1e3) * mm;
+    d.gtk.halfHeightY = t.number("half_height_y_mm", d.gtk.halfHeightY / mm, 0, 1e3) * mm;
+    d.gtk.sigmaMomentum = t.number("sigma_momentum_GeV", d.gtk.sigmaMomentum / GeV, 0, 10) * GeV;
+    d.gtk.sigmaAngle = t.number("sigma_angle_urad", d.gtk.sigmaAngle / urad, 0, 1e4) * urad;
+    d.gtk.sigmaTime = t.number("sigma_time_ns", d.gtk.sigmaTime / ns, 0, 100) * ns;
+    d.gtk.sigmaPosition = t.number("sigma_position_mm", d.gtk.sigmaPosition / mm, 0, 100) * mm;
+    d.gtk.trackEfficiency = t.number("track_efficiency", d.gtk.trackEfficiency, 0, 1);
+    d.gtk.accidentalWindow = t.number("accidental_window_ns", d.gtk.accidentalWindow / ns, 0, 1e3) * ns;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("chanti");
+    numbers(t, "z_m", d.chanti.z, m);
+    d.chanti.sigmaTime = t.number("sigma_time_ns", d.chanti.sigmaTime / ns, 0, 100) * ns;
+    d.chanti.accidentalRatePerNs = t.number("accidental_rate_MHz", d.chanti.accidentalRatePerNs / MHz, 0, 1e5) * MHz;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("lav");
+    d.lav.sigmaTime = t.number("sigma_time_ns", d.lav.sigmaTime / ns, 0, 100) * ns;
+    d.lav.energyResolution1GeV = t.number("energy_resolution_1GeV", d.lav.energyResolution1GeV, 0, 10);
+    curve(t, d.lav.inefficiency);
+    d.lav.accidentalRatePerNs = t.number("accidental_rate_MHz", d.lav.accidentalRatePerNs / MHz, 0, 1e5) * MHz;
+    d.lav.accidentalMeanEnergy = t.number("accidental_mean_energy_GeV", d.lav.accidentalMeanEnergy / GeV, 0, 1e3) * GeV;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("tank");
+    d.tank.fiducialZMin = t.number("fiducial_z_min_m", d.tank.fiducialZMin / m, 0, 1e3) * m;
+    d.tank.fiducialZMax = t.number("fiducial_z_max_m", d.tank.fiducialZMax / m, 0, 1e3) * m;
+    d.tank.decayZEnd = t.number("decay_z_end_m", d.tank.decayZEnd / m, 0, 1e3) * m;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("straw");
+    numbers(t, "z_m", d.straw.z, m);
+    numbers(t, "hole_centre_x_mm", d.straw.holeCentreX, mm);
+    d.straw.holeRadius = t.number("hole_radius_mm", d.straw.holeRadius / mm, 0, 1e3) * mm;
+    d.straw.outerRadius = t.number("outer_radius_mm", d.straw.outerRadius / mm, 0, 1e4) * mm;
+    d.straw.radiationLengths = t.number("radiation_lengths", d.straw.radiationLengths, 0, 1);
+    d.straw.minChambers = static_cast<int>(t.integer("min_chambers", d.straw.minChambers, 2, 4));
+    d.straw.trackEfficiency = t.number("track_efficiency", d.straw.trackEfficiency, 0, 1);
+    d.straw.sigmaPConstant = t.number("sigma_p_constant", d.straw.sigmaPConstant, 0, 1);
+    d.straw.sigmaPSlopePerGeV = t.number("sigma_p_slope_per_GeV", d.straw.sigmaPSlopePerGeV, 0, 1);
+    d.straw.sigmaAngleConstant = t.number("sigma_angle_constant_urad", d.straw.sigmaAngleConstant / urad, 0, 1e4) * urad;
+    d.straw.sigmaAngleMsGeV = t.number("sigma_angle_ms_urad_GeV", d.straw.sigmaAngleMsGeV / urad, 0, 1e5) * urad;
+    d.straw.sigmaPosition = t.number("sigma_position_mm", d.straw.sigmaPosition / mm, 0, 100) * mm;
+    d.straw.sigmaTime = t.number("sigma_time_ns", d.straw.sigmaTime / ns, 0, 1e3) * ns;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("magnet");
+    d.magnet.zCentre = t.number("z_centre_m", d.magnet.zCentre / m, 0, 1e3) * m;
+    d.magnet.ptKick = t.number("pt_kick_GeV", d.magnet.ptKick / GeV, 0, 10) * GeV;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("rich");
+    d.rich.indexMinusOne = t.number("index_minus_one", d.rich.indexMinusOne, 1e-7, 1e-2);
+    d.rich.focalLength = t.number("focal_length_mm", d.rich.focalLength / mm, 1, 1e5) * mm;
+    d.rich.hitsAtSaturation = t.number("hits_at_saturation", d.rich.hitsAtSaturation, 0, 1e3);
+    d.rich.sigmaRadiusPerHit = t.number("sigma_radius_per_hit_mm", d.rich.sigmaRadiusPerHit / mm, 0, 100) * mm;
+    d.rich.sigmaTimePerHit = t.number("sigma_time_per_hit_ns", d.rich.sigmaTimePerHit / ns, 0, 100) * ns;
+    d.rich.minHits = static_cast<int>(t.integer("min_hits", d.rich.minHits, 1, 100));
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("chod");
+    d.chod.newChodSigmaTime = t.number("newchod_sigma_time_ns", d.chod.newChodSigmaTime / ns, 0, 100) * ns;
+    d.chod.chodSigmaTime = t.number("chod_sigma_time_ns", d.chod.chodSigmaTime / ns, 0, 100) * ns;
+    d.chod.efficiency = t.number("efficiency", d.chod.efficiency, 0, 1);
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("lkr");
+    d.lkr.resStochastic = t.number("res_stochastic", d.lkr.resStochastic, 0, 1);
+    d.lkr.resNoiseGeV = t.number("res_noise_GeV", d.lkr.resNoiseGeV, 0, 10);
+    d.lkr.resConstant = t.number("res_constant", d.lkr.resConstant, 0, 1);
+    d.lkr.posStochasticMm = t.number("pos_stochastic_mm", d.lkr.posStochasticMm, 0, 100);
+    d.lkr.posConstant = t.number("pos_constant_mm", d.lkr.posConstant / mm, 0, 100) * mm;
+    d.lkr.mipMean = t.number("mip_mean_GeV", d.lkr.mipMean / GeV, 0, 10) * GeV;
+    d.lkr.mipSigma = t.number("mip_sigma_GeV", d.lkr.mipSigma / GeV, 0, 10) * GeV;
+    d.lkr.pionInteractionLengths = t.number("pion_interaction_lengths", d.lkr.pionInteractionLengths, 0, 100);
+    d.lkr.pionEoverPMean = t.number("pion_eoverp_mean", d.lkr.pionEoverPMean, 0, 2);
+    d.lkr.pionEoverPSigma = t.number("pion_eoverp_sigma", d.lkr.pionEoverPSigma, 0, 2);
+    d.lkr.mergeDistance = t.number("merge_distance_mm", d.lkr.mergeDistance / mm, 0, 1e3) * mm;
+    curve(t, d.lkr.inefficiency);
+    d.lkr.accidentalRatePerNs = t.number("accidental_rate_MHz", d.lkr.accidentalRatePerNs / MHz, 0, 1e5) * MHz;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("muv");
+    d.muv.muv3SigmaTime = t.number("muv3_sigma_time_ns", d.muv.muv3SigmaTime / ns, 0, 100) * ns;
+    d.muv.muonMinMomentum = t.number("muon_min_momentum_GeV", d.muv.muonMinMomentum / GeV, 0, 100) * GeV;
+    d.muv.muv3Efficiency = t.number("muv3_efficiency", d.muv.muv3Efficiency, 0, 1);
+    d.muv.pionPunchThrough = t.number("pion_punch_through", d.muv.pionPunchThrough, 0, 1);
+    d.muv.hadronVisibleFraction = t.number("hadron_visible_fraction", d.muv.hadronVisibleFraction, 0, 1);
+    t.finish();
+  }
+  for (auto [name, cfg] : {std::pair<const char*, detector::InefficiencyCurve*>{"irc", &d.irc.inefficiency},
+                           {"sac", &d.sac.inefficiency}}) {
+    CardTable t = det.sub(name);
+    curve(t, *cfg);
+    double& rate = std::string_view(name) == "irc" ? d.irc.accidentalRatePerNs : d.sac.accidentalRatePerNs;
+    rate = t.number("accidental_rate_MHz", rate / MHz, 0, 1e5) * MHz;
+    t.finish();
+  }
+  {
+    CardTable t = det.sub("accidentals");
+    d.accidentals.enabled = t.boolean("enabled", d.accidentals.enabled);
+    d.accidentals.window = t.number("window_ns", d.accidentals.window / ns, 0, 1e4) * ns;
+    t.finish();
+  }
+  det.finish();
+
+  CardTable rt = top.sub("reco");
+  r.sigmaCda = rt.number("sigma_cda_mm", r.sigmaCda / mm, 0, 1e3) * mm;
+  r.gtkTimeWindow = rt.number("gtk_time_window_ns", r.gtkTimeWindow / ns, 0, 1e3) * ns;
+  r.lavWindow = rt.number("lav_window_ns", r.lavWindow / ns, 0, 1e3) * ns;
+  r.ircSacWindow = rt.number("irc_sac_window_ns", r.ircSacWindow / ns, 0, 1e3) * ns;
+  r.lkrTrackDistance = rt.number("lkr_track_distance_mm", r.lkrTrackDistance / mm, 0, 1e4) * mm;
+  r.muv3Window = rt.number("muv3_window_ns", r.muv3Window / ns, 0, 1e3) * ns;
+  rt.finish();
+}
+
+}  // namespace kaonlab::app

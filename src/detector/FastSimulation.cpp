@@ -1,0 +1,753 @@
+#include "kaonlab/detector/FastSimulation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "kaonlab/core/ParticleData.hpp"
+#include "kaonlab/generator/PhaseSpace.hpp"
+
+namespace kaonlab::detector {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+/// Electric charge without a table lookup for the particles the transport meets.
+int chargeOf(int pdg) {
+  switch (pdg) {
+    case 211: case 321: case 2212: case -11: case -13: return 1;
+    case -211: case -321: case -2212: case 11: case 13: return -1;
+    case 22: case 111: case 12: case -12: case 14: case -14: case 16: case -16: return 0;
+    default: return charge(pdg);
+  }
+}
+
+bool isNeutrino(int pdg) {
+  const int a = std::abs(pdg);
+  return a == 12 || a == 14 || a == 16;
+}
+
+int poisson(double mu, RandomStream& rng) {
+  if (!(mu > 0)) return 0;
+  if (mu < 30) {
+    const double limit = std::exp(-mu);
+    double prod = rng.uniform();
+    int k = 0;
+    while (prod > limit) {
+      ++k;
+      prod *= rng.uniform();
+    }
+    return k;
+  }
+  return std::max(0, static_cast<int>(std::lround(mu + std::sqrt(mu) * rng.gaussian())));
+}
+
+inline double rad(double x, double y) { return std::sqrt(x * x + y * y); }  // faster than std::hypot
+double quad(double a, double b) { return std::sqrt(a * a + b * b); }
+double quad(double a, double b, double c) { return std::sqrt(a * a + b * b + c * c); }
+
+bool insideOctagon(double x, double y, double apothem) {
+  const double ax = std::abs(x), ay = std::abs(y);
+  return ax < apothem && ay < apothem && ax + ay < std::sqrt(2.0) * apothem;
+}
+
+}  // namespace
+
+FastSimulation::FastSimulation(const DetectorConfig& cfg, const generator::BeamConfig& beam)
+    : cfg_(cfg), beam_(beam) {
+  cfg_.validate();
+  mPi_ = mass(pdg::kPiPlus);
+  mMu_ = mass(pdg::kMuon);
+  mE_ = mass(pdg::kElectron);
+  ctauPi_ = particleData(pdg::kPiPlus).ctau;
+  ctauMu_ = particleData(pdg::kMuon).ctau;
+  const double n = 1.0 + cfg_.rich.indexMinusOne;
+  thetaMax_ = std::acos(1.0 / n);
+  const double t = cfg_.straw.radiationLengths;
+  highland_ = t > 0 ? 13.6 * MeV * std::sqrt(t) * (1.0 + 0.038 * std::log(t)) : 0.0;
+
+  auto add = [&](double z, Element e, int station) { planes_.push_back({z, e, station}); };
+  add(cfg_.tank.zStep1, Element::TankWall, 1);
+  add(cfg_.tank.zStep2, Element::TankWall, 2);
+  add(cfg_.tank.zEnd, Element::TankWall, 3);
+  for (int i = 0; i < 12; ++i) {
+    add(cfg_.lav.stations[i].zFront, Element::Lav, i + 1);
+    add(cfg_.lav.stations[i].zBack, Element::Lav, i + 1);
+  }
+  for (int i = 0; i < 4; ++i) add(cfg_.straw.z[i], Element::Straw, i + 1);
+  add(cfg_.magnet.zCentre, Element::Magnet, 0);
+  add(cfg_.rich.zFront, Element::Rich, 0);
+  add(cfg_.chod.zNewChod, Element::NewChod, 0);
+  add(cfg_.chod.zChod, Element::Chod, 0);
+  add(cfg_.irc.z, Element::Irc, 0);
+  add(cfg_.lkr.zFront, Element::Lkr, 0);
+  add(cfg_.muv.zMuv1, Element::Muv1, 0);
+  add(cfg_.muv.zMuv2, Element::Muv2, 0);
+  add(cfg_.muv.zIronFront, Element::Iron, 0);
+  add(cfg_.muv.zMuv3, Element::Muv3, 0);
+  add(cfg_.sac.z, Element::Sac, 0);
+  std::stable_sort(planes_.begin(), planes_.end(), [](const Plane& a, const Plane& b) { return a.z < b.z; });
+}
+
+double FastSimulation::tankRadius(double z) const {
+  const auto& t = cfg_.tank;
+  if (z < t.zStep1) return t.radius[0];
+  if (z < t.zStep2) return t.radius[1];
+  return t.radius[2];
+}
+
+// ---- resolutions ------------------------------------------------------------------
+
+double FastSimulation::strawSigmaPOverP(double p) const {
+  return quad(cfg_.straw.sigmaPConstant, cfg_.straw.sigmaPSlopePerGeV * (p / GeV));
+}
+double FastSimulation::strawSigmaAngle(double p) const {
+  return quad(cfg_.straw.sigmaAngleConstant, cfg_.straw.sigmaAngleMsGeV / (p / GeV));
+}
+double FastSimulation::lkrSigmaE(double e) const {
+  const double eg = std::max(e / GeV, 1e-3);
+  const auto& l = cfg_.lkr;
+  return e * quad(l.resStochastic / std::sqrt(eg), l.resNoiseGeV / eg, l.resConstant);
+}
+double FastSimulation::lkrSigmaPosition(double e) const {
+  const double eg = std::max(e / GeV, 1e-3);
+  return quad(cfg_.lkr.posStochasticMm * mm / std::sqrt(eg), cfg_.lkr.posConstant);
+}
+double FastSimulation::lkrSigmaTime(double e) const {
+  const double eg = std::max(e / GeV, 0.1);
+  const auto& l = cfg_.lkr;
+  return std::max(0.05, l.timeT0 + l.timeT1 / eg + l.timeT2 / std::sqrt(eg)) * ns;
+}
+double FastSimulation::cherenkovAngle(double p, double m) const {
+  const double beta = p / std::sqrt(p * p + m * m);
+  const double c = 1.0 / ((1.0 + cfg_.rich.indexMinusOne) * beta);
+  return c < 1.0 ? std::acos(c) : 0.0;
+}
+double FastSimulation::ringRadius(double p, double m) const {
+  return cfg_.rich.focalLength * std::tan(cherenkovAngle(p, m));
+}
+double FastSimulation::expectedRingHits(double p, double m) const {
+  const double s = std::sin(cherenkovAngle(p, m)), s0 = std::sin(thetaMax_);
+  return cfg_.rich.hitsAtSaturation * s * s / (s0 * s0);
+}
+
+double FastSimulation::photonInefficiency(PhotonDetector d, double e) const {
+  switch (d) {
+    case PhotonDetector::LAV: return cfg_.lav.inefficiency(e);
+    case PhotonDetector::LKr: return cfg_.lkr.inefficiency(e);
+    case PhotonDetector::IRC: return cfg_.irc.inefficiency(e);
+    case PhotonDetector::SAC: return cfg_.sac.inefficiency(e);
+    default: return 1.0;
+  }
+}
+
+// ---- transport ----------------------------------------------------------------------
+
+void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& start, RandomStream& rng,
+                               Trajectory& traj, const TransportOptions& opt) const {
+  traj.n = 0;
+  traj.stopped = false;
+  traj.stoppedIn = Element::TankWall;
+  traj.firstDecayZ = 0;
+  int pdg = pdgId;
+  int q = chargeOf(pdg);
+  Vector3 x = start;
+  Vector3 p = p4.vec();
+
+  // z of the next decay in flight of the current particle (infinity: none before the end)
+  auto sampleDecay = [&]() -> double {
+    if (!opt.decays || p.z <= 0) return kInf;
+    const int a = std::abs(pdg);
+    double m, ctau;
+    if (a == pdg::kPiPlus) {
+      m = mPi_;
+      ctau = ctauPi_;
+    } else if (a == pdg::kMuon) {
+      m = mMu_;
+      ctau = ctauMu_;
+    } else {
+      return kInf;
+    }
+    const double lz = p.z / m * ctau;  // decay length projected on z
+    const double z = x.z + lz * rng.exponential();
+    return z < cfg_.tank.decayZEnd ? z : kInf;
+  };
+  auto moveTo = [&](double z) {
+    const double dz = z - x.z;
+    x.x += p.x / p.z * dz;
+    x.y += p.y / p.z * dz;
+    x.z = z;
+  };
+  auto stop = [&](Element e) {
+    traj.stopped = true;
+    traj.stoppedIn = e;
+    traj.finalPdgId = pdg;
+  };
+  auto record = [&](Element e, int station, bool active) { traj.add({e, station, active, pdg, x, p}); };
+
+  if (p.z <= 0) {
+    traj.finalPdgId = pdg;
+    return;
+  }
+  double zDecay = sampleDecay();
+  bool absorbing = false;  // pion entered the LKr: hadronic absorption, no later decay
+
+  for (const Plane& plane : planes_) {
+    if (plane.z <= x.z) continue;
+    while (zDecay <= plane.z) {
+      moveTo(zDecay);
+      if (traj.firstDecayZ == 0) traj.firstDecayZ = zDecay;
+      const double mParent = std::abs(pdg) == pdg::kPiPlus ? mPi_ : mMu_;
+      const FourVector parent = FourVector::fromMass(p, mParent);
+      const Vector3 beta = parent.beta();
+      FourVector d;
+      if (std::abs(pdg) == pdg::kPiPlus) {  // pi -> mu nu (BR 99.99%)
+        FourVector nu;
+        generator::twoBody(mPi_, mMu_, 0.0, rng, d, nu);
+        pdg = pdg > 0 ? -pdg::kMuon : pdg::kMuon;
+      } else {  // mu -> e nu nu: Michel spectrum x^2 (3 - 2x), unpolarised (isotropic)
+        const double w = (mMu_ * mMu_ + mE_ * mE_) / (2.0 * mMu_);
+        double xm;
+        do {
+          xm = rng.uniform();
+        } while (rng.uniform() > xm * xm * (3.0 - 2.0 * xm) || xm * w < mE_);
+        const double e = xm * w;
+        d = FourVector(rng.isotropic() * std::sqrt(e * e - mE_ * mE_), e);
+        pdg = pdg > 0 ? pdg::kElectron : -pdg::kElectron;
+      }
+      p = d.boosted(beta).vec();
+      q = chargeOf(pdg);
+      record(Element::Decay, 0, true);
+      if (p.z <= 0) {
+        traj.finalPdgId = pdg;
+        return;
+      }
+      zDecay = sampleDecay();
+    }
+    moveTo(plane.z);
+    const double r = rad(x.x, x.y);
+    if (plane.z >= cfg_.tank.zStart && plane.z <= cfg_.tank.zEnd) {
+      const double rt = plane.element == Element::TankWall ? cfg_.tank.radius[plane.station - 1] : tankRadius(plane.z);
+      if (r > rt) {
+        record(Element::TankWall, 0, true);
+        stop(Element::TankWall);
+        return;
+      }
+    }
+    switch (plane.element) {
+      case Element::TankWall:
+        break;
+      case Element::Lav:
+        if (r >= cfg_.lav.stations[plane.station - 1].rInner) {
+          // muons cross the lead glass (MIP signal); everything else is absorbed
+          if (std::abs(pdg) == pdg::kMuon) {
+            if (!traj.find(Element::Lav, plane.station)) record(Element::Lav, plane.station, true);
+            break;
+          }
+          record(Element::Lav, plane.station, true);
+          stop(Element::Lav);
+          return;
+        }
+        break;
+      case Element::Straw: {
+        if (q == 0) break;
+        const int k = plane.station - 1;
+        const double rh = rad(x.x - cfg_.straw.holeCentreX[k], x.y);
+        const bool active = rh > cfg_.straw.holeRadius && r < cfg_.straw.outerRadius;
+        record(Element::Straw, plane.station, active);
+        if (active && opt.multipleScattering && cfg_.straw.radiationLengths > 0) {
+          // Highland (PDG): theta0 = 13.6 MeV / (beta c p) z sqrt(x/X0) (1 + 0.038 ln(x/X0))
+          const double pm = p.mag();
+          const double m = std::abs(pdg) == pdg::kElectron ? mE_ : (std::abs(pdg) == pdg::kMuon ? mMu_ : mPi_);
+          const double beta = pm / std::sqrt(pm * pm + m * m);
+          const double theta0 = highland_ / (beta * pm);
+          const double sx = p.x / p.z + theta0 * rng.gaussian();
+          const double sy = p.y / p.z + theta0 * rng.gaussian();
+          const double pz = pm / std::sqrt(1.0 + sx * sx + sy * sy);
+          p = {sx * pz, sy * pz, pz};
+        }
+        break;
+      }
+      case Element::Magnet:
+        if (q != 0) {
+          const double pm = p.mag();
+          p.x += q * cfg_.magnet.kickSignForPositive * cfg_.magnet.ptKick;
+          const double pt2 = p.x * p.x + p.y * p.y;
+          if (pt2 >= pm * pm) {
+            stop(Element::Magnet);
+            return;
+          }
+          p.z = std::sqrt(pm * pm - pt2);  // a magnetic field keeps |p|
+          record(Element::Magnet, 0, true);
+        }
+        break;
+      case Element::Rich:
+        if (q != 0) {
+          const auto& c = cfg_.rich;
+          const double dz = c.zBack - c.zFront;
+          const double xb = x.x + p.x / p.z * dz, yb = x.y + p.y / p.z * dz;
+          const double rf = rad(x.x - c.frontHoleCentreX, x.y);
+          const double rb = rad(xb - c.backHoleCentreX, yb);
+          const bool active = rf > c.holeRadius && rb > c.holeRadius && rf < c.outerRadius && rb < c.outerRadius;
+          record(Element::Rich, 0, active);
+        }
+        break;
+      case Element::NewChod:
+        if (q != 0 && r > cfg_.chod.newChodRMin && r < cfg_.chod.newChodRMax) record(Element::NewChod, 0, true);
+        break;
+      case Element::Chod:
+        if (q != 0 && r > cfg_.chod.chodRMin && r < cfg_.chod.chodRMax) record(Element::Chod, 0, true);
+        break;
+      case Element::Irc: {
+        const double rh = rad(x.x - cfg_.irc.holeCentreX, x.y);
+        if (rh > cfg_.irc.rInner && rh < cfg_.irc.rOuter) {
+          record(Element::Irc, 0, true);
+          if (std::abs(pdg) != pdg::kMuon) {
+            stop(Element::Irc);
+            return;
+          }
+        }
+        break;
+      }
+      case Element::Lkr:
+        if (r > cfg_.lkr.beamTubeRadius && insideOctagon(x.x, x.y, cfg_.lkr.apothem)) {
+          record(Element::Lkr, 0, r > cfg_.lkr.rInner);
+          const int a = std::abs(pdg);
+          if (a == pdg::kPhoton || a == pdg::kElectron) {
+            stop(Element::Lkr);
+            return;
+          }
+          if (a == pdg::kPiPlus) {
+            absorbing = true;
+            zDecay = kInf;
+          }
+        }
+        break;
+      case Element::Muv1:
+      case Element::Muv2:
+        if (q != 0 && r > cfg_.muv.muv12RInner && std::abs(x.x) < cfg_.muv.muv12HalfSide &&
+            std::abs(x.y) < cfg_.muv.muv12HalfSide)
+          record(plane.element, 0, true);
+        break;
+      case Element::Iron:
+        if (r > cfg_.beamPipe.muvRadius && std::abs(x.x) < cfg_.muv.muv3HalfSide &&
+            std::abs(x.y) < cfg_.muv.muv3HalfSide) {
+          const int a = std::abs(pdg);
+          if (a != pdg::kMuon || p.mag() < cfg_.muv.muonMinMomentum) {
+            record(Element::Iron, 0, true);
+            stop(Element::Iron);
+            return;
+          }
+        }
+        break;
+      case Element::Muv3:
+        if (q != 0 && r > cfg_.muv.muv3RInner && std::abs(x.x) < cfg_.muv.muv3HalfSide &&
+            std::abs(x.y) < cfg_.muv.muv3HalfSide)
+          record(Element::Muv3, 0, true);
+        break;
+      case Element::Sac:
+        if (std::abs(x.x) < cfg_.sac.halfSide && std::abs(x.y) < cfg_.sac.halfSide) {
+          record(Element::Sac, 0, true);
+          stop(Element::Sac);
+          return;
+        }
+        break;
+      case Element::Decay:
+        break;
+    }
+  }
+  (void)absorbing;
+  traj.finalPdgId = pdg;
+}
+
+PhotonDetector FastSimulation::photonDestination(const FourVector& p, const Vector3& start, int* lavStation) const {
+  RandomStream rng(0, 0, 0);  // photons draw no random numbers
+  Trajectory t;
+  transport(pdg::kPhoton, p, start, rng, t, {false, false});
+  if (!t.stopped) return PhotonDetector::None;
+  switch (t.stoppedIn) {
+    case Element::Lav:
+      if (lavStation) *lavStation = t.crossings[t.n - 1].station;
+      return PhotonDetector::LAV;
+    case Element::Lkr: return PhotonDetector::LKr;
+    case Element::Irc: return PhotonDetector::IRC;
+    case Element::Sac: return PhotonDetector::SAC;
+    default: return PhotonDetector::None;
+  }
+}
+
+double FastSimulation::photonVetoInefficiency(const generator::TruthEvent& truth) const {
+  double ineff = 1.0;
+  const Vector3 v = truth.decayVertex.vec();
+  for (std::size_t i = 0; i < truth.nParticles; ++i) {
+    const auto& tp = truth.particles[i];
+    if (tp.status != 1 || tp.pdgId != pdg::kPhoton) continue;
+    ineff *= photonInefficiency(photonDestination(tp.p, v), tp.p.e);
+  }
+  return ineff;
+}
+
+// ---- response -------------------------------------------------------------------------
+
+void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent& out) const {
+  out.clear();
+  out.index = truth.index;
+  const double t0 = truth.beamOrigin.e;
+  out.eventTime = t0;
+  RandomStream rng(cfg_.seed, streamId("detector"), truth.index);
+  kaonResponse(truth, rng, out);
+  const Vector3 vertex = truth.decayVertex.vec();
+  Trajectory traj;
+  for (std::size_t i = 0; i < truth.nParticles; ++i) {
+    const auto& tp = truth.particles[i];
+    if (tp.status != 1 || isNeutrino(tp.pdgId)) continue;
+    transport(tp.pdgId, tp.p, vertex, rng, traj);
+    particleResponse(traj, static_cast<int>(i), t0, rng, out);
+  }
+  if (cfg_.accidentals.enabled) {
+    RandomStream acc(cfg_.seed, streamId("accidentals"), truth.index);
+    accidentals(truth, acc, out);
+  }
+  mergeClusters(out);
+}
+
+void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const {
+  const double t0 = truth.beamOrigin.e;
+  // KTAG: each sector fires with probability sectorProbability
+  int n = 0;
+  for (int s = 0; s < cfg_.ktag.nSectors; ++s) n += rng.uniform() < cfg_.ktag.sectorProbability;
+  out.ktag.nSectors = n;
+  out.ktag.tagged = n >= cfg_.ktag.minSectors;
+  out.ktag.time = t0 + cfg_.ktag.sigmaTime * rng.gaussian();
+  // GTK track of the kaon
+  const double uEff = rng.uniform();
+  const double gp = rng.gaussian(), gx = rng.gaussian(), gy = rng.gaussian(), gsx = rng.gaussian(),
+               gsy = rng.gaussian(), gt = rng.gaussian();
+  if (uEff < cfg_.gtk.trackEfficiency) {
+    GtkTrack* g = DetectorEvent::push(out.gtk, out.nGtk, out.overflow);
+    if (g) {
+      const FourVector& k = truth.beamMomentum;
+      const double zg = cfg_.gtk.z[2];
+      const double sx = k.px / k.pz + cfg_.gtk.sigmaAngle * gsx;
+      const double sy = k.py / k.pz + cfg_.gtk.sigmaAngle * gsy;
+      const double pm = k.p() + cfg_.gtk.sigmaMomentum * gp;
+      const double pz = pm / std::sqrt(1 + sx * sx + sy * sy);
+      const double dz = zg - truth.beamOrigin.pz;
+      g->momentum = {sx * pz, sy * pz, pz};
+      g->position = {truth.beamOrigin.px + k.px / k.pz * dz + cfg_.gtk.sigmaPosition * gx,
+                     truth.beamOrigin.py + k.py / k.pz * dz + cfg_.gtk.sigmaPosition * gy, zg};
+      g->time = t0 + cfg_.gtk.sigmaTime * gt;
+      g->trueKaon = true;
+      g->truePdgId = truth.beamPdgId;
+    }
+  }
+}
+
+void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, double t0, RandomStream& rng,
+                                      DetectorEvent& out) const {
+  const Crossing* straw[4] = {nullptr, nullptr, nullptr, nullptr};
+  const Crossing *magnet = nullptr, *rich = nullptr, *newchod = nullptr, *chod = nullptr, *lkr = nullptr,
+                 *muv1 = nullptr, *muv2 = nullptr, *iron = nullptr, *muv3 = nullptr, *vetoX = nullptr;
+  int mask = 0, nCh = 0;
+  for (int i = 0; i < traj.n; ++i) {
+    const Crossing& c = traj.crossings[i];
+    switch (c.element) {
+      case Element::Straw:
+        if (!straw[c.station - 1]) straw[c.station - 1] = &c;
+        if (c.active) {
+          mask |= 1 << (c.station - 1);
+          ++nCh;
+        }
+        break;
+      case Element::Magnet: magnet = &c; break;
+      case Element::Rich: rich = &c; break;
+      case Element::NewChod: newchod = &c; break;
+      case Element::Chod: chod = &c; break;
+      case Element::Lkr: lkr = &c; break;
+      case Element::Muv1: muv1 = &c; break;
+      case Element::Muv2: muv2 = &c; break;
+      case Element::Iron: iron = &c; break;
+      case Element::Muv3: muv3 = &c; break;
+      case Element::Lav: case Element::Irc: case Element::Sac:
+        if (!vetoX) vetoX = &c;
+        break;
+      default: break;
+    }
+  }
+
+  // ---- veto detectors (the particle stopped there)
+  if (vetoX) {
+    const bool photon = vetoX->pdgId == pdg::kPhoton;
+    const double e = std::sqrt(vetoX->momentum.mag2() + (photon ? 0.0 : mE_ * mE_));
+    PhotonDetector d = PhotonDetector::LAV;
+    VetoDetector vd = VetoDetector::LAV;
+    double sigmaT = cfg_.lav.sigmaTime;
+    if (vetoX->element == Element::Irc) {
+      d = PhotonDetector::IRC;
+      vd = VetoDetector::IRC;
+      sigmaT = cfg_.irc.sigmaTime;
+    } else if (vetoX->element == Element::Sac) {
+      d = PhotonDetector::SAC;
+      vd = VetoDetector::SAC;
+      sigmaT = cfg_.sac.sigmaTime;
+    }
+    const bool showering = photon || std::abs(vetoX->pdgId) == pdg::kElectron;
+    const bool detected = photon ? rng.uniform() >= photonInefficiency(d, e) : true;
+    if (detected) {
+      double ev = showering ? e : cfg_.lav.mipEnergy;
+      if (showering) {
+        const double rel = cfg_.lav.energyResolution1GeV / std::sqrt(std::max(e / GeV, 1e-3));
+        ev = std::max(0.0, e * (1.0 + rel * rng.gaussian()));
+      }
+      VetoHit* h = DetectorEvent::push(out.veto, out.nVeto, out.overflow);
+      if (h) *h = {vd, vetoX->element == Element::Lav ? vetoX->station : 0, ev, t0 + sigmaT * rng.gaussian(), truthIndex};
+    }
+  }
+
+  // ---- LKr deposit
+  double lkrTrueE = 0;
+  bool pionInteracted = false;
+  if (lkr) {
+    const int a = std::abs(lkr->pdgId);
+    const double pm = lkr->momentum.mag();
+    ClusterType type = ClusterType::Photon;
+    double e = 0;
+    bool make = true;
+    if (a == pdg::kPhoton) {
+      make = rng.uniform() >= cfg_.lkr.inefficiency(pm);
+      e = pm + lkrSigmaE(pm) * rng.gaussian();
+    } else if (a == pdg::kElectron) {
+      type = ClusterType::Electron;
+      const double et = std::sqrt(pm * pm + mE_ * mE_);
+      e = et + lkrSigmaE(et) * rng.gaussian();
+    } else if (a == pdg::kMuon) {
+      type = ClusterType::Muon;
+      e = cfg_.lkr.mipMean + cfg_.lkr.mipSigma * rng.gaussian();
+    } else {  // charged pion (or other hadron)
+      type = ClusterType::Hadron;
+      const double pInt = 1.0 - std::exp(-cfg_.lkr.pionInteractionLengths);
+      if (rng.uniform() < pInt) {
+        pionInteracted = true;
+        const double f = std::clamp(cfg_.lkr.pionEoverPMean + cfg_.lkr.pionEoverPSigma * rng.gaussian(), 0.05, 1.05);
+        e = f * pm;
+      } else {
+        e = cfg_.lkr.mipMean + cfg_.lkr.mipSigma * rng.gaussian();
+      }
+    }
+    lkrTrueE = std::max(0.0, e);
+    if (make && e > 0) {
+      LkrCluster* c = DetectorEvent::push(out.lkr, out.nLkr, out.overflow);
+      if (c) {
+        const double sp = lkrSigmaPosition(e);
+        c->energy = e;
+        c->x = lkr->position.x + sp * rng.gaussian();
+        c->y = lkr->position.y + sp * rng.gaussian();
+        c->time = t0 + lkrSigmaTime(e) * rng.gaussian();
+        c->truthIndex = truthIndex;
+        c->type = type;
+        c->inAcceptance = lkr->active;
+      }
+    }
+  }
+
+  // ---- charged-track detectors
+  // (particles that leave no STRAW track: their LKr/veto signals above are all that is kept)
+  if (nCh < cfg_.straw.minChambers) return;
+  const bool reconstructed = rng.uniform() < cfg_.straw.trackEfficiency;
+
+  // MUV1/2 energies
+  double e1 = 0, e2 = 0;
+  const Crossing* hadronic = muv1 ? muv1 : muv2;
+  if (hadronic) {
+    const int a = std::abs(hadronic->pdgId);
+    if (a == pdg::kMuon) {
+      if (muv1) e1 = std::max(0.0, cfg_.muv.muv1Mip * (1.0 + cfg_.muv.mipRelSigma * rng.gaussian()));
+      if (muv2) e2 = std::max(0.0, cfg_.muv.muv2Mip * (1.0 + cfg_.muv.mipRelSigma * rng.gaussian()));
+    } else if (a != pdg::kElectron) {
+      const double pm = hadronic->momentum.mag();
+      const double rest = std::max(0.0, pm - (lkr ? lkrTrueE : 0.0));
+      const double vis = rest * cfg_.muv.hadronVisibleFraction;
+      auto smear = [&](double e) {
+        if (e <= 0) return 0.0;
+        const double rel = cfg_.muv.hadronResStochastic / std::sqrt(std::max(e / GeV, 1e-2));
+        return std::max(0.0, e * (1.0 + rel * rng.gaussian()));
+      };
+      (void)pionInteracted;
+      if (muv1) e1 = smear(vis * cfg_.muv.muv1Share);
+      if (muv2) e2 = smear(vis * (1.0 - cfg_.muv.muv1Share));
+    }
+  }
+  // MUV3
+  bool m3 = false;
+  double m3t = 0, m3x = 0, m3y = 0;
+  const Crossing* m3c = nullptr;
+  if (muv3) {
+    if (rng.uniform() < cfg_.muv.muv3Efficiency) m3c = muv3;
+  } else if (iron && std::abs(iron->pdgId) == pdg::kPiPlus) {
+    if (rng.uniform() < cfg_.muv.pionPunchThrough) m3c = iron;
+  }
+  if (m3c) {
+    const double pm = m3c->momentum.mag();
+    const double dz = cfg_.muv.zMuv3 - m3c->position.z;
+    const double sms = cfg_.muv.muv3MsGeVmm * mm / std::max(pm / GeV, 0.1);
+    m3x = m3c->position.x + m3c->momentum.x / m3c->momentum.z * dz + sms * rng.gaussian();
+    m3y = m3c->position.y + m3c->momentum.y / m3c->momentum.z * dz + sms * rng.gaussian();
+    const double r = rad(m3x, m3y);
+    if (r > cfg_.muv.muv3RInner && std::abs(m3x) < cfg_.muv.muv3HalfSide && std::abs(m3y) < cfg_.muv.muv3HalfSide) {
+      m3 = true;
+      m3t = t0 + cfg_.muv.muv3SigmaTime * rng.gaussian();
+    }
+  }
+  if (!reconstructed) return;
+
+  StrawTrack* t = DetectorEvent::push(out.straw, out.nStraw, out.overflow);
+  if (!t) return;
+  *t = StrawTrack{};
+  const Crossing* s1 = straw[0];
+  if (!s1)
+    for (int k = 1; k < 4 && !s1; ++k) s1 = straw[k];
+  const int pdg1 = s1->pdgId;
+  t->charge = chargeOf(pdg1);
+  const double pTrue = magnet ? magnet->momentum.mag() : s1->momentum.mag();
+  const double pm = pTrue * (1.0 + strawSigmaPOverP(pTrue) * rng.gaussian());
+  const double sa = strawSigmaAngle(pTrue);
+  const double sx = s1->momentum.x / s1->momentum.z + sa * rng.gaussian();
+  const double sy = s1->momentum.y / s1->momentum.z + sa * rng.gaussian();
+  const double pz = pm / std::sqrt(1.0 + sx * sx + sy * sy);
+  t->momentum = {sx * pz, sy * pz, pz};
+  const double dz1 = cfg_.straw.z[0] - s1->position.z;  // non-zero when STRAW1 was not crossed first
+  t->position = {s1->position.x + s1->momentum.x / s1->momentum.z * dz1 + cfg_.straw.sigmaPosition * rng.gaussian(),
+                 s1->position.y + s1->momentum.y / s1->momentum.z * dz1 + cfg_.straw.sigmaPosition * rng.gaussian(),
+                 cfg_.straw.z[0]};
+  t->time = t0 + cfg_.straw.sigmaTime * rng.gaussian();
+  t->nChambers = nCh;
+  t->chamberMask = static_cast<std::uint8_t>(mask);
+  t->truthIndex = truthIndex;
+  t->pdgAtStraw1 = pdg1;
+  t->trueDecayZ = traj.firstDecayZ;
+  // RICH
+  if (rich && rich->active) {
+    const int a = std::abs(rich->pdgId);
+    const double m = a == pdg::kElectron ? mE_ : (a == pdg::kMuon ? mMu_ : (a == pdg::kPiPlus ? mPi_ : mass(a)));
+    const double pr = rich->momentum.mag();
+    const double theta = cherenkovAngle(pr, m);
+    if (theta > 0) {
+      const int nh = poisson(expectedRingHits(pr, m), rng);
+      if (nh >= cfg_.rich.minHits) {
+        const double sn = std::sqrt(static_cast<double>(nh));
+        t->hasRing = true;
+        t->ringHits = nh;
+        t->ringRadius = cfg_.rich.focalLength * std::tan(theta) + cfg_.rich.sigmaRadiusPerHit / sn * rng.gaussian();
+        t->ringTime = t0 + cfg_.rich.sigmaTimePerHit / sn * rng.gaussian();
+      }
+    }
+  }
+  // CHOD, else NewCHOD
+  if (chod && rng.uniform() < cfg_.chod.efficiency) {
+    t->hasChod = true;
+    t->chodTime = t0 + cfg_.chod.chodSigmaTime * rng.gaussian();
+  } else if (newchod && rng.uniform() < cfg_.chod.efficiency) {
+    t->hasChod = true;
+    t->chodTime = t0 + cfg_.chod.newChodSigmaTime * rng.gaussian();
+  }
+  t->muv1Energy = e1;
+  t->muv2Energy = e2;
+  t->muv3Hit = m3;
+  t->muv3Time = m3t;
+  t->muv3X = m3 ? m3x : 0;
+  t->muv3Y = m3 ? m3y : 0;
+}
+
+void FastSimulation::accidentals(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const {
+  const double t0 = truth.beamOrigin.e;
+  // pile-up beam tracks in the GTK
+  const double wg = cfg_.gtk.accidentalWindow;
+  const int nb = poisson(beam_.config().rate * 2.0 * wg, rng);
+  for (int i = 0; i < nb; ++i) {
+    const int species = beam_.sampleSpecies(rng);
+    const generator::BeamParticle b = beam_.sample(species, rng);
+    const double t = t0 + rng.uniform(-wg, wg);
+    const double u = rng.uniform();
+    const double gp = rng.gaussian(), gx = rng.gaussian(), gy = rng.gaussian(), gsx = rng.gaussian(),
+                 gsy = rng.gaussian(), gt = rng.gaussian();
+    if (u >= cfg_.gtk.trackEfficiency) continue;
+    GtkTrack* g = DetectorEvent::push(out.gtk, out.nGtk, out.overflow);
+    if (!g) break;
+    const FourVector& k = b.momentum;
+    const double sx = k.px / k.pz + cfg_.gtk.sigmaAngle * gsx;
+    const double sy = k.py / k.pz + cfg_.gtk.sigmaAngle * gsy;
+    const double pm = k.p() + cfg_.gtk.sigmaMomentum * gp;
+    const double pz = pm / std::sqrt(1 + sx * sx + sy * sy);
+    const double dz = cfg_.gtk.z[2] - b.origin.pz;
+    g->momentum = {sx * pz, sy * pz, pz};
+    g->position = {b.origin.px + k.px / k.pz * dz + cfg_.gtk.sigmaPosition * gx,
+                   b.origin.py + k.py / k.pz * dz + cfg_.gtk.sigmaPosition * gy, cfg_.gtk.z[2]};
+    g->time = t + cfg_.gtk.sigmaTime * gt;
+    g->trueKaon = false;
+    g->truePdgId = species;
+  }
+  // random hits in the vetoes and the LKr in the readout window
+  const double w = cfg_.accidentals.window;
+  auto vetoHits = [&](VetoDetector d, double rate, double meanE, int nStations) {
+    const int n = poisson(rate * 2.0 * w, rng);
+    for (int i = 0; i < n; ++i) {
+      const int station = nStations > 0 ? 1 + std::min(nStations - 1, static_cast<int>(rng.uniform() * nStations)) : 0;
+      const double e = meanE * rng.exponential();
+      const double t = t0 + rng.uniform(-w, w);
+      VetoHit* h = DetectorEvent::push(out.veto, out.nVeto, out.overflow);
+      if (h) *h = {d, station, e, t, -1};
+    }
+  };
+  vetoHits(VetoDetector::LAV, cfg_.lav.accidentalRatePerNs, cfg_.lav.accidentalMeanEnergy, 12);
+  vetoHits(VetoDetector::IRC, cfg_.irc.accidentalRatePerNs, cfg_.irc.accidentalMeanEnergy, 0);
+  vetoHits(VetoDetector::SAC, cfg_.sac.accidentalRatePerNs, cfg_.sac.accidentalMeanEnergy, 0);
+  const int nl = poisson(cfg_.lkr.accidentalRatePerNs * 2.0 * w, rng);
+  for (int i = 0; i < nl; ++i) {
+    const double r1 = cfg_.lkr.rInner, r2 = cfg_.lkr.apothem;
+    const double r = std::sqrt(r1 * r1 + rng.uniform() * (r2 * r2 - r1 * r1));
+    const double phi = constants::two_pi * rng.uniform();
+    const double e = cfg_.lkr.accidentalMeanEnergy * rng.exponential();
+    const double t = t0 + rng.uniform(-w, w);
+    LkrCluster* c = DetectorEvent::push(out.lkr, out.nLkr, out.overflow);
+    if (c) *c = {e, r * std::cos(phi), r * std::sin(phi), t, -1, ClusterType::Accidental, true};
+  }
+  const int nc = poisson(cfg_.chanti.accidentalRatePerNs * 2.0 * w, rng);
+  for (int i = 0; i < nc; ++i) {
+    const int station = 1 + std::min(5, static_cast<int>(rng.uniform() * 6));
+    const double t = t0 + rng.uniform(-w, w);
+    ChantiHit* h = DetectorEvent::push(out.chanti, out.nChanti, out.overflow);
+    if (h) *h = {station, t, -1};
+  }
+}
+
+void FastSimulation::mergeClusters(DetectorEvent& out) const {
+  const double d2 = cfg_.lkr.mergeDistance * cfg_.lkr.mergeDistance;
+  for (std::size_t i = 0; i < out.nLkr; ++i) {
+    for (std::size_t j = i + 1; j < out.nLkr;) {
+      LkrCluster& a = out.lkr[i];
+      const LkrCluster& b = out.lkr[j];
+      const double dx = a.x - b.x, dy = a.y - b.y;
+      if (dx * dx + dy * dy < d2) {
+        const double e = a.energy + b.energy;
+        const bool bMain = b.energy > a.energy;
+        a.x = (a.x * a.energy + b.x * b.energy) / e;
+        a.y = (a.y * a.energy + b.y * b.energy) / e;
+        if (bMain) {
+          a.time = b.time;
+          a.truthIndex = b.truthIndex;
+        }
+        a.energy = e;
+        a.type = ClusterType::Merged;
+        a.inAcceptance = a.inAcceptance || b.inAcceptance;
+        out.lkr[j] = out.lkr[out.nLkr - 1];
+        --out.nLkr;
+        j = i + 1;  // the merged cluster moved: look again
+      } else {
+        ++j;
+      }
+    }
+  }
+}
+
+}  // namespace kaonlab::detector

@@ -1,0 +1,314 @@
+#include "kaonlab/reco/Reconstruction.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "kaonlab/core/Error.hpp"
+#include "kaonlab/core/ParticleData.hpp"
+
+namespace kaonlab::reco {
+
+using detector::DetectorEvent;
+
+namespace {
+inline double rad(double x, double y) { return std::sqrt(x * x + y * y); }
+}  // namespace
+
+Cda closestApproach(const Vector3& p1, const Vector3& d1, const Vector3& p2, const Vector3& d2) {
+  const Vector3 w0 = p1 - p2;
+  const double a = d1.dot(d1), b = d1.dot(d2), c = d2.dot(d2), d = d1.dot(w0), e = d2.dot(w0);
+  const double den = a * c - b * b;
+  double s = 0, t = 0;
+  if (den > 1e-300 * a * c && den > 0) {
+    s = (b * e - c * d) / den;
+    t = (a * e - b * d) / den;
+  } else {  // parallel
+    t = e / c;
+  }
+  const Vector3 c1 = p1 + d1 * s, c2 = p2 + d2 * t;
+  return {(c1 - c2).mag(), (c1 + c2) * 0.5};
+}
+
+double missingMass2(const Vector3& pK, const Vector3& p, double m) {
+  const FourVector k = FourVector::fromMass(pK, mass(pdg::kKPlus));
+  const FourVector x = FourVector::fromMass(p, m);
+  return (k - x).m2();
+}
+
+Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig& det) : cfg_(cfg), det_(det) {
+  det.validate();
+  auto require = [](bool ok, const char* field, const char* what) {
+    if (!ok) throw ConfigError(fmt::format("reco.{}: {}", field, what));
+  };
+  require(cfg_.sigmaCda > 0, "sigma_cda_mm", "must be > 0");
+  require(cfg_.sigmaTimeGtk > 0 && cfg_.sigmaTimeRich > 0 && cfg_.sigmaTimeChod > 0 && cfg_.sigmaTimeStraw > 0,
+          "sigma_time_ns", "time resolutions must be > 0");
+  require(cfg_.gtkTimeWindow > 0, "gtk_time_window_ns", "must be > 0");
+  require(cfg_.beamMomentum > 0, "beam_momentum_GeV", "must be > 0");
+  require(cfg_.lavWindow >= 0 && cfg_.ircSacWindow >= 0 && cfg_.lkrWindowLowE >= 0 && cfg_.lkrWindowHighE >= 0 &&
+              cfg_.chantiWindow >= 0 && cfg_.muv3Window >= 0,
+          "windows", "veto windows must be >= 0");
+  require(cfg_.lkrTrackDistance >= 0 && cfg_.lkrAssociationDistance >= 0, "lkr_track_distance_mm", "must be >= 0");
+  for (double m : cfg_.threeTrackMasses) require(m >= 0, "three_track_masses", "must be >= 0");
+  zStraw1_ = det.straw.z[0];
+  zGtk3_ = det.gtk.z[2];
+  zMagnet_ = det.magnet.zCentre;
+  zLkr_ = det.lkr.zFront;
+  ptKick_ = det.magnet.ptKick;
+  kickSign_ = det.magnet.kickSignForPositive;
+  indexMinusOne_ = det.rich.indexMinusOne;
+  focalLength_ = det.rich.focalLength;
+  mK_ = mass(pdg::kKPlus);
+  mPi_ = mass(pdg::kPiPlus);
+}
+
+Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
+  const Vector3& p = t.momentum;
+  const Vector3& x0 = t.positionStraw1;
+  if (z <= zMagnet_) return {x0.x + p.x / p.z * (z - x0.z), x0.y + p.y / p.z * (z - x0.z), z};
+  double x = x0.x + p.x / p.z * (zMagnet_ - x0.z);
+  double y = x0.y + p.y / p.z * (zMagnet_ - x0.z);
+  const double pm = p.mag();
+  const double px = p.x + t.charge * kickSign_ * ptKick_;
+  const double pz = std::sqrt(std::max(pm * pm - px * px - p.y * p.y, 1e-12));
+  x += px / pz * (z - zMagnet_);
+  y += p.y / pz * (z - zMagnet_);
+  return {x, y, z};
+}
+
+bool Reconstruction::inAcceptance(const RecoTrack& t) const {
+  const auto& d = det_;
+  for (int k = 0; k < 4; ++k) {
+    const Vector3 x = extrapolate(t, d.straw.z[k]);
+    if (rad(x.x - d.straw.holeCentreX[k], x.y) <= d.straw.holeRadius || rad(x.x, x.y) >= d.straw.outerRadius)
+      return false;
+  }
+  const Vector3 rf = extrapolate(t, d.rich.zFront), rb = extrapolate(t, d.rich.zBack);
+  const double r1 = rad(rf.x - d.rich.frontHoleCentreX, rf.y), r2 = rad(rb.x - d.rich.backHoleCentreX, rb.y);
+  if (r1 <= d.rich.holeRadius || r2 <= d.rich.holeRadius || r1 >= d.rich.outerRadius || r2 >= d.rich.outerRadius)
+    return false;
+  const Vector3 ch = extrapolate(t, d.chod.zChod);
+  const double rc = rad(ch.x, ch.y);
+  if (rc <= d.chod.chodRMin || rc >= d.chod.chodRMax) return false;
+  const Vector3 nc = extrapolate(t, d.chod.zNewChod);
+  const double rn = rad(nc.x, nc.y);
+  if (rn <= d.chod.newChodRMin || rn >= d.chod.newChodRMax) return false;
+  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost)
+  for (const auto& lav : d.lav.stations) {
+    if (lav.zBack < t.vertex.z) continue;
+    for (double z : {lav.zFront, lav.zBack}) {
+      if (z < t.vertex.z) continue;
+      const Vector3 x = extrapolate(t, z);
+      if (rad(x.x, x.y) >= lav.rInner) return false;
+    }
+  }
+  const Vector3 lk = extrapolate(t, d.lkr.zFront);
+  const double ax = std::abs(lk.x), ay = std::abs(lk.y);
+  if (rad(lk.x, lk.y) <= d.lkr.rInner || ax >= d.lkr.apothem || ay >= d.lkr.apothem ||
+      ax + ay >= std::sqrt(2.0) * d.lkr.apothem)
+    return false;
+  const Vector3 m3 = extrapolate(t, d.muv.zMuv3);
+  if (rad(m3.x, m3.y) <= d.muv.muv3RInner || std::abs(m3.x) >= d.muv.muv3HalfSide ||
+      std::abs(m3.y) >= d.muv.muv3HalfSide)
+    return false;
+  return true;
+}
+
+double Reconstruction::richMass(double radius, double p) const {
+  const double theta = std::atan(radius / focalLength_);
+  const double beta = 1.0 / ((1.0 + indexMinusOne_) * std::cos(theta));
+  const double m2 = p * p * (1.0 / (beta * beta) - 1.0);
+  return m2 >= 0 ? std::sqrt(m2) : -std::sqrt(-m2);
+}
+
+double Reconstruction::richMomentum(double radius, double m) const {
+  const double theta = std::atan(radius / focalLength_);
+  const double beta = 1.0 / ((1.0 + indexMinusOne_) * std::cos(theta));
+  if (beta >= 1.0) return 0.0;
+  return m * beta / std::sqrt(1.0 - beta * beta);
+}
+
+double Reconstruction::threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx,
+                                      const std::array<double, 3>& masses) {
+  FourVector s;
+  for (int k = 0; k < 3; ++k) s += FourVector::fromMass(ev.tracks[idx[k]].momentum, masses[k]);
+  return s.m();
+}
+
+void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const {
+  out.clear();
+  out.index = in.index;
+  out.nGtk = static_cast<int>(in.nGtk);
+  out.ktagTagged = in.ktag.tagged;
+  out.ktagSectors = in.ktag.nSectors;
+  out.ktagTime = in.ktag.time;
+  const Vector3 beamP = Vector3(cfg_.beamSlopeX, cfg_.beamSlopeY, 1.0) *
+                        (cfg_.beamMomentum / std::sqrt(1.0 + cfg_.beamSlopeX * cfg_.beamSlopeX +
+                                                       cfg_.beamSlopeY * cfg_.beamSlopeY));
+  double bestD = std::numeric_limits<double>::infinity();
+  std::array<Vector3, RecoEvent::kMaxTracks> impact{};
+
+  for (std::size_t i = 0; i < in.nStraw && out.nTracks < RecoEvent::kMaxTracks; ++i) {
+    const auto& s = in.straw[i];
+    RecoTrack& t = out.tracks[out.nTracks];
+    t = RecoTrack{};
+    t.strawIndex = static_cast<int>(i);
+    t.charge = s.charge;
+    t.momentum = s.momentum;
+    t.p = s.momentum.mag();
+    t.positionStraw1 = s.position;
+    t.nChambers = s.nChambers;
+    t.truthIndex = s.truthIndex;
+    double sigmaT = cfg_.sigmaTimeStraw;
+    t.time = s.time;
+    if (s.hasRing) {
+      t.time = s.ringTime;
+      t.timeSource = TimeSource::Rich;
+      sigmaT = cfg_.sigmaTimeRich;
+    } else if (s.hasChod) {
+      t.time = s.chodTime;
+      t.timeSource = TimeSource::Chod;
+      sigmaT = cfg_.sigmaTimeChod;
+    }
+    t.hasChod = s.hasChod;
+    t.dtKtag = t.time - in.ktag.time;
+    // GTK matching
+    const double st2 = sigmaT * sigmaT + cfg_.sigmaTimeGtk * cfg_.sigmaTimeGtk;
+    const Vector3 dir = t.momentum / t.momentum.z;
+    double bestTrack = std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g < in.nGtk; ++g) {
+      const auto& k = in.gtk[g];
+      const double dt = t.time - k.time;
+      if (std::abs(dt) > cfg_.gtkTimeWindow + 3.0 * sigmaT) continue;
+      const Cda c = closestApproach(t.positionStraw1, dir, k.position, k.momentum / k.momentum.z);
+      const double d = dt * dt / st2 + c.distance * c.distance / (cfg_.sigmaCda * cfg_.sigmaCda);
+      if (d < bestTrack) {
+        bestTrack = d;
+        t.gtkIndex = static_cast<int>(g);
+        t.gtkTrueKaon = k.trueKaon;
+        t.cda = c.distance;
+        t.vertex = c.midpoint;
+        t.dtGtk = dt;
+        t.discriminant = d;
+      }
+    }
+    if (t.gtkIndex >= 0) {
+      t.m2miss = missingMass2(in.gtk[t.gtkIndex].momentum, t.momentum, mPi_);
+    } else {  // vertex with the nominal beam line through (0, 0) at the GTK3 plane
+      const Cda c = closestApproach(t.positionStraw1, dir, Vector3(0, 0, zGtk3_), beamP / beamP.z);
+      t.cda = c.distance;
+      t.vertex = c.midpoint;
+      t.m2miss = missingMass2(beamP, t.momentum, mPi_);
+    }
+    t.m2missBeam = missingMass2(beamP, t.momentum, mPi_);
+    // RICH
+    if (s.hasRing) {
+      t.hasRing = true;
+      t.ringRadius = s.ringRadius;
+      t.ringHits = s.ringHits;
+      t.richMass = richMass(s.ringRadius, t.p);
+      t.pRich = richMomentum(s.ringRadius, mPi_);
+      if (t.pRich > 0) {
+        const Vector3 pr = t.momentum * (t.pRich / t.p);
+        t.m2missRich = missingMass2(t.gtkIndex >= 0 ? in.gtk[t.gtkIndex].momentum : beamP, pr, mPi_);
+      }
+    }
+    // LKr association
+    const Vector3 imp = extrapolateToLkr(t);
+    impact[out.nTracks] = imp;
+    t.lkrX = imp.x;
+    t.inAcceptance = inAcceptance(t);
+    t.lkrY = imp.y;
+    double bestDist = cfg_.lkrAssociationDistance;
+    for (std::size_t c = 0; c < in.nLkr; ++c) {
+      const double d = rad(in.lkr[c].x - imp.x, in.lkr[c].y - imp.y);
+      if (d < bestDist) {
+        bestDist = d;
+        t.lkrIndex = static_cast<int>(c);
+      }
+    }
+    if (t.lkrIndex >= 0) {
+      t.lkrEnergy = in.lkr[t.lkrIndex].energy;
+      t.eOverP = t.lkrEnergy / t.p;
+    }
+    t.muv1Energy = s.muv1Energy;
+    t.muv2Energy = s.muv2Energy;
+    if (s.muv3Hit) {
+      t.dtMuv3 = s.muv3Time - t.time;
+      t.muv3 = std::abs(t.dtMuv3) < cfg_.muv3Window;
+    }
+    if (t.gtkIndex >= 0 && t.discriminant < bestD) {
+      bestD = t.discriminant;
+      out.best = static_cast<int>(out.nTracks);
+    }
+    ++out.nTracks;
+  }
+  if (out.best < 0 && out.nTracks > 0) out.best = 0;
+
+  // ---- vetoes, relative to the best track's time
+  const double tRef = out.best >= 0 ? out.tracks[out.best].time : in.ktag.time;
+  for (std::size_t h = 0; h < in.nVeto; ++h) {
+    const auto& v = in.veto[h];
+    const double dt = std::abs(v.time - tRef);
+    switch (v.detector) {
+      case detector::VetoDetector::LAV: out.lavVeto |= dt < cfg_.lavWindow; break;
+      case detector::VetoDetector::IRC: out.ircVeto |= dt < cfg_.ircSacWindow; break;
+      case detector::VetoDetector::SAC: out.sacVeto |= dt < cfg_.ircSacWindow; break;
+    }
+  }
+  for (std::size_t c = 0; c < in.nLkr; ++c) {
+    const auto& cl = in.lkr[c];
+    if (cl.energy < cfg_.lkrMinEnergy) continue;
+    bool nearTrack = false;
+    for (std::size_t k = 0; k < out.nTracks; ++k)
+      if (out.tracks[k].lkrIndex == static_cast<int>(c) ||
+          rad(cl.x - impact[k].x, cl.y - impact[k].y) < cfg_.lkrTrackDistance)
+        nearTrack = true;
+    if (nearTrack) continue;
+    const double e = cl.energy / units::GeV;
+    const double f = std::clamp((e - 1.0) / 14.0, 0.0, 1.0);
+    const double window = cfg_.lkrWindowLowE + f * (cfg_.lkrWindowHighE - cfg_.lkrWindowLowE);
+    if (std::abs(cl.time - tRef) < window) {
+      out.lkrVeto = true;
+      ++out.nLkrExtra;
+    }
+  }
+  out.photonVeto = out.lavVeto || out.ircVeto || out.sacVeto || out.lkrVeto;
+  for (std::size_t h = 0; h < in.nChanti; ++h)
+    if (std::abs(in.chanti[h].time - tRef) < cfg_.chantiWindow) out.chantiVeto = true;
+
+  // ---- best three-track vertex
+  if (out.nTracks >= 3) {
+    double bestQ = cfg_.maxThreeTrackQuality;
+    const int n = static_cast<int>(out.nTracks);
+    for (int i = 0; i < n; ++i)
+      for (int j = i + 1; j < n; ++j)
+        for (int k = j + 1; k < n; ++k) {
+          const RecoTrack *a = &out.tracks[i], *b = &out.tracks[j], *c = &out.tracks[k];
+          const Vector3 da = a->momentum / a->momentum.z, db = b->momentum / b->momentum.z,
+                        dc = c->momentum / c->momentum.z;
+          const Cda ab = closestApproach(a->positionStraw1, da, b->positionStraw1, db);
+          const Cda ac = closestApproach(a->positionStraw1, da, c->positionStraw1, dc);
+          const Cda bc = closestApproach(b->positionStraw1, db, c->positionStraw1, dc);
+          const double q = std::sqrt(ab.distance * ab.distance + ac.distance * ac.distance + bc.distance * bc.distance);
+          if (q < bestQ) {
+            bestQ = q;
+            out.hasVertex3 = true;
+            out.vertex3Tracks = {i, j, k};
+            out.vertex3 = (ab.midpoint + ac.midpoint + bc.midpoint) / 3.0;
+            out.vertex3Quality = q;
+          }
+        }
+    if (out.hasVertex3) {
+      const auto& idx = out.vertex3Tracks;
+      out.vertex3Charge = out.tracks[idx[0]].charge + out.tracks[idx[1]].charge + out.tracks[idx[2]].charge;
+      out.vertex3Momentum = out.tracks[idx[0]].momentum + out.tracks[idx[1]].momentum + out.tracks[idx[2]].momentum;
+      out.vertex3Mass = threeTrackMass(out, idx, cfg_.threeTrackMasses);
+    }
+  }
+}
+
+}  // namespace kaonlab::reco

@@ -1,0 +1,302 @@
+// Full chain generator -> fast simulation -> reconstruction against reference figures
+// (na62-detector.md §2.3, §3, §4.3). Fixed seeds; thresholds stated next to each check.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "kaonlab/core/ParticleData.hpp"
+#include "kaonlab/detector/FastSimulation.hpp"
+#include "kaonlab/generator/Generator.hpp"
+#include "kaonlab/reco/Reconstruction.hpp"
+
+using namespace kaonlab;
+using namespace kaonlab::detector;
+
+namespace {
+
+struct Chain {
+  generator::Generator gen;
+  FastSimulation sim;
+  reco::Reconstruction rec;
+  Chain(const std::string& mode, std::uint64_t seed, const DetectorConfig& dc = {})
+      : gen([&] {
+          generator::GeneratorConfig c;
+          c.seed = seed;
+          c.modes = {mode};
+          return c;
+        }()),
+        sim(dc, generator::BeamConfig{}),
+        rec({}, dc) {}
+};
+
+double quantile(std::vector<double> v, double q) {
+  std::sort(v.begin(), v.end());
+  return v[static_cast<std::size_t>(q * (v.size() - 1))];
+}
+std::string sci(double v) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.4g", v);
+  return b;
+}
+double robustSigma(const std::vector<double>& v) { return 0.5 * (quantile(v, 0.8413) - quantile(v, 0.1587)); }
+
+/// The pnn-like single-track selection used by the tests: one track, 15-35 GeV/c, in the
+/// geometric acceptance, vertex 110-165 m, matched to a GTK track.
+const reco::RecoTrack* selectTrack(const reco::RecoEvent& re) {
+  if (re.nTracks != 1) return nullptr;
+  const auto& t = re.tracks[0];
+  if (t.p < 15 || t.p > 35 || !t.inAcceptance || t.gtkIndex < 0) return nullptr;
+  if (t.vertex.z < 110000 || t.vertex.z > 165000) return nullptr;
+  return &t;
+}
+
+}  // namespace
+
+TEST(Kinematics, K2piMissingMassPeakAndResolution) {
+  Chain c("k2pi", 101);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  std::vector<double> m2;
+  for (std::uint64_t i = 0; i < 40000; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    const auto* t = selectTrack(re);
+    if (t && t->gtkTrueKaon && de.straw[t->strawIndex].trueDecayZ == 0) m2.push_back(t->m2miss);
+  }
+  ASSERT_GT(m2.size(), 8000u);
+  const double mpi0sq = std::pow(mass(pdg::kPi0), 2);  // 0.018219 GeV^2
+  const double med = quantile(m2, 0.5), sigma = robustSigma(m2);
+  // reference: ~1e-3 GeV^2/c^4 (§3 "m2miss resolution"); band 0.6-1.5e-3
+  EXPECT_GT(sigma, 0.6e-3);
+  EXPECT_LT(sigma, 1.5e-3);
+  EXPECT_NEAR(med, mpi0sq, 5e-5) << "sigma " << sigma << " n " << m2.size();
+  RecordProperty("m2miss_sigma", sci(sigma));
+  RecordProperty("m2miss_median", sci(med));
+}
+
+TEST(Kinematics, Kmu2UnderPionHypothesisFollowsTheAnalyticCurve) {
+  // For a mu of momentum p_mu at angle theta to a kaon of momentum P_K, the m2miss under
+  // the pi+ mass hypothesis is m_K^2 + m_pi^2 - 2 (E_K E_pi - P_K p_mu cos theta) with
+  // E_pi = sqrt(p_mu^2 + m_pi^2): compare event by event with the true kinematics.
+  Chain c("kmu2", 202);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  const double mK = mass(pdg::kKPlus), mPi = mass(pdg::kPiPlus);
+  std::vector<double> res[4], curve[4];
+  for (std::uint64_t i = 0; i < 60000; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    const auto* t = selectTrack(re);
+    if (!t || !t->gtkTrueKaon) continue;
+    const auto& s = de.straw[t->strawIndex];
+    if (s.trueDecayZ != 0) continue;
+    const FourVector& K = ev.beamMomentum;
+    const FourVector& mu = ev.particles[s.truthIndex].p;
+    const double ePi = std::sqrt(mu.p2() + mPi * mPi);
+    const double cosT = K.vec().dot(mu.vec()) / (K.p() * mu.p());
+    const double analytic = mK * mK + mPi * mPi - 2 * (K.e * ePi - K.p() * mu.p() * cosT);
+    const int bin = std::clamp(static_cast<int>((t->p - 15) / 5), 0, 3);
+    res[bin].push_back(t->m2miss - analytic);
+    curve[bin].push_back(analytic);
+  }
+  double previous = -1;
+  for (int b = 0; b < 4; ++b) {
+    ASSERT_GT(res[b].size(), 1000u) << b;
+    // residual centred on the curve within 1e-4 GeV^2 and within the resolution (< 2e-3)
+    EXPECT_NEAR(quantile(res[b], 0.5), 0.0, 1e-4) << "bin " << b;
+    EXPECT_LT(robustSigma(res[b]), 2e-3) << "bin " << b;
+    // the curve itself rises with the muon momentum (towards 0 at the kinematic edge)
+    const double mid = quantile(curve[b], 0.5);
+    EXPECT_GT(mid, previous == -1 ? -1.0 : previous) << b;
+    EXPECT_LT(mid, 0.0);
+    previous = mid;
+  }
+}
+
+TEST(Pid, RichPionMuonSeparation) {
+  // RICH mass window 118-200 MeV/c^2 (§4.3, PnnFunctions.cc); reference mu suppression
+  // ~1e-2 in 15-35 GeV/c (§2.3/§3). Accepted band for the mu mis-ID: 3e-3 - 3e-2.
+  auto run = [](const std::string& mode, std::uint64_t seed, const DetectorConfig& dc, double& muv3Loss) {
+    Chain c(mode, seed, dc);
+    generator::TruthEvent ev;
+    DetectorEvent de;
+    reco::RecoEvent re;
+    int n = 0, pass = 0, noMuv3 = 0;
+    for (std::uint64_t i = 0; i < 30000; ++i) {
+      c.gen.generate(i, ev);
+      c.sim.simulate(ev, de);
+      c.rec.reconstruct(de, re);
+      const auto* t = selectTrack(re);
+      if (!t || de.straw[t->strawIndex].trueDecayZ != 0) continue;
+      ++n;
+      if (t->hasRing && t->richMass > 0.118 && t->richMass < 0.200) ++pass;
+      if (!t->muv3) ++noMuv3;
+    }
+    muv3Loss = static_cast<double>(noMuv3) / n;
+    return static_cast<double>(pass) / n;
+  };
+  double muv3Mu = 0, muv3Pi = 0, muv3Loose = 0;
+  const double piEff = run("k2pi", 303, {}, muv3Pi);
+  const double muMisId = run("kmu2", 304, {}, muv3Mu);
+  EXPECT_GT(piEff, 0.85);
+  EXPECT_GT(muMisId, 3e-3);
+  EXPECT_LT(muMisId, 3e-2);
+  RecordProperty("rich_pi_efficiency", sci(piEff));
+  RecordProperty("rich_mu_misid", sci(muMisId));
+  // MUV3: muons in acceptance are lost at the rate of the inefficiency parameter
+  EXPECT_LT(muv3Mu, 0.005);
+  DetectorConfig loose;
+  loose.muv.muv3Efficiency = 0.95;
+  run("kmu2", 304, loose, muv3Loose);
+  EXPECT_NEAR(muv3Loose, 0.05, 0.01);
+  // pions give MUV3 hits through punch-through and decays in flight after STRAW1 only
+  EXPECT_GT(muv3Pi, 0.9);
+}
+
+TEST(PhotonVeto, Pi0RejectionModelAndBruteForce) {
+  // (1) analytic: <prod_i ineff(E_i, detector_i)> over K+ -> pi+ pi0 (gamma gamma) with the
+  // pi+ in 15-35 GeV/c: reference ~1e-8 (design < 1e-8; measured 1.5-2.5e-8, memory,
+  // §4.3). Accepted band 3e-9 - 1e-7.
+  Chain c("k2pi", 404);
+  generator::TruthEvent ev;
+  double sum = 0;
+  int n = 0;
+  for (std::uint64_t i = 0; i < 50000; ++i) {
+    c.gen.generate(i, ev);
+    double ppi = 0;
+    int nGamma = 0;
+    for (std::size_t k = 0; k < ev.nParticles; ++k) {
+      if (ev.particles[k].pdgId == pdg::kPiPlus) ppi = ev.particles[k].p.p();
+      if (ev.particles[k].pdgId == pdg::kPhoton) ++nGamma;
+    }
+    if (ppi < 15 || ppi > 35 || nGamma != 2) continue;
+    sum += c.sim.photonVetoInefficiency(ev);
+    ++n;
+  }
+  const double ineff = sum / n;
+  EXPECT_GT(ineff, 3e-9);
+  EXPECT_LT(ineff, 1e-7);
+  RecordProperty("pi0_veto_inefficiency", sci(ineff));
+
+  // (2) brute force with inefficiencies scaled up x 1000 (capped at 1): the fraction of
+  // photons the simulation does not detect equals the model's per-photon expectation.
+  DetectorConfig dc;
+  dc.accidentals.enabled = false;
+  dc.lkr.mergeDistance = 0;
+  for (auto* curve : {&dc.lav.inefficiency, &dc.lkr.inefficiency, &dc.irc.inefficiency, &dc.sac.inefficiency})
+    for (int k = 0; k < curve->n; ++k) curve->value[k] = std::min(1.0, curve->value[k] * 1000);
+  FastSimulation loose(dc, generator::BeamConfig{});
+  DetectorEvent de;
+  double expected = 0;
+  int missed = 0, photons = 0;
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    c.gen.generate(i, ev);
+    loose.simulate(ev, de);
+    for (std::size_t k = 0; k < ev.nParticles; ++k) {
+      const auto& p = ev.particles[k];
+      if (p.pdgId != pdg::kPhoton) continue;
+      const auto d = loose.photonDestination(p.p, ev.decayVertex.vec());
+      if (d == PhotonDetector::None) continue;
+      ++photons;
+      expected += loose.photonInefficiency(d, p.p.e);
+      bool seen = false;
+      for (std::size_t h = 0; h < de.nVeto; ++h) seen |= de.veto[h].truthIndex == static_cast<int>(k);
+      for (std::size_t h = 0; h < de.nLkr; ++h) seen |= de.lkr[h].truthIndex == static_cast<int>(k);
+      missed += !seen;
+    }
+  }
+  ASSERT_GT(expected, 100);
+  EXPECT_NEAR(missed, expected, 5 * std::sqrt(expected)) << photons << " photons";
+}
+
+TEST(Matching, GtkStrawMatchingFindsTheKaonAmongPileup) {
+  Chain c("k2pi", 505);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  int withKaon = 0, right = 0;
+  double nGtk = 0;
+  const int n = 20000;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    nGtk += de.nGtk;
+    c.rec.reconstruct(de, re);
+    const auto* t = selectTrack(re);
+    if (!t) continue;
+    bool kaonPresent = false;
+    for (std::size_t g = 0; g < de.nGtk; ++g) kaonPresent |= de.gtk[g].trueKaon;
+    if (!kaonPresent) continue;
+    ++withKaon;
+    right += t->gtkTrueKaon;
+  }
+  // pile-up: 450 MHz x 4 ns window x 0.94 efficiency + 0.94 kaon track = 2.63 tracks
+  EXPECT_NEAR(nGtk / n, 0.94 * (1 + 0.45 * 4.0), 0.03);
+  const double f = static_cast<double>(right) / withKaon;
+  EXPECT_GT(f, 0.97) << withKaon;
+  RecordProperty("gtk_matching_purity", sci(f));
+}
+
+TEST(Vetoes, RandomVetoFromAccidentals) {
+  // K+ -> mu+ nu has no photon: any veto is accidental. ~24% loss is the memory value
+  // eps_RV ~ 0.76 (§4.1 check); accept 0.12-0.35, and ~0 without accidentals.
+  auto lossWith = [](bool accidentals) {
+    DetectorConfig dc;
+    dc.accidentals.enabled = accidentals;
+    Chain c("kmu2", 606, dc);
+    generator::TruthEvent ev;
+    DetectorEvent de;
+    reco::RecoEvent re;
+    int n = 0, vetoed = 0;
+    for (std::uint64_t i = 0; i < 20000; ++i) {
+      c.gen.generate(i, ev);
+      c.sim.simulate(ev, de);
+      c.rec.reconstruct(de, re);
+      const auto* t = selectTrack(re);
+      if (!t || de.straw[t->strawIndex].trueDecayZ != 0) continue;
+      ++n;
+      vetoed += re.photonVeto;
+    }
+    return static_cast<double>(vetoed) / n;
+  };
+  const double on = lossWith(true), off = lossWith(false);
+  EXPECT_GT(on, 0.12);
+  EXPECT_LT(on, 0.35);
+  EXPECT_LT(off, 0.01);
+  RecordProperty("random_veto_loss", sci(on));
+}
+
+TEST(Vertex, ThreeTrackVertexOfK3pi) {
+  Chain c("k3pi", 707);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  std::vector<double> dm, dz;
+  for (std::uint64_t i = 0; i < 20000; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    if (re.nTracks != 3 || !re.hasVertex3) continue;
+    bool clean = true;
+    for (int k = 0; k < 3; ++k) clean &= de.straw[re.tracks[re.vertex3Tracks[k]].strawIndex].trueDecayZ == 0;
+    if (!clean) continue;
+    EXPECT_EQ(std::abs(re.vertex3Charge), 1);
+    dm.push_back(re.vertex3Mass - mass(pdg::kKPlus));
+    dz.push_back(re.vertex3.z - ev.decayVertex.pz);
+  }
+  ASSERT_GT(dm.size(), 2000u);
+  EXPECT_NEAR(quantile(dm, 0.5), 0.0, 0.5e-3);  // GeV
+  EXPECT_LT(robustSigma(dm), 3e-3);
+  EXPECT_NEAR(quantile(dz, 0.5), 0.0, 300.0);   // mm
+  EXPECT_LT(robustSigma(dz), 2000.0);
+  RecordProperty("k3pi_mass_sigma", sci(robustSigma(dm)));
+  RecordProperty("k3pi_vertex_z_sigma", sci(robustSigma(dz)));
+}
