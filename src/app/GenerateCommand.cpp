@@ -10,6 +10,7 @@
 #include "kaonlab/app/Card.hpp"
 #include "kaonlab/app/Commands.hpp"
 #include "kaonlab/app/Progress.hpp"
+#include "kaonlab/app/RunOptions.hpp"
 #include "kaonlab/app/Version.hpp"
 #include "kaonlab/core/Error.hpp"
 #include "kaonlab/io/AtomicFile.hpp"
@@ -19,14 +20,8 @@
 namespace kaonlab::app {
 namespace {
 
-struct GenerateOptions {
-  std::string card;
-  std::optional<std::uint64_t> events;
-  std::optional<std::uint64_t> seed;
-  std::optional<int> threads;
-  std::string output;
+struct GenerateOptions : RunOptions {
   bool printCard = false;
-  bool quiet = false;
 };
 
 nlohmann::json runGenerate(const RunCard& card, bool quiet) {
@@ -118,29 +113,14 @@ nlohmann::json runGenerate(const RunCard& card, bool quiet) {
 void addGenerateCommand(CLI::App& app) {
   auto opt = std::make_shared<GenerateOptions>();
   CLI::App* sub = app.add_subcommand("generate", "Generate K+ decays in the NA62 beam (HepMC3, HDF5, JSON)");
-  sub->add_option("--card,-c", opt->card, "TOML run card (see --print-card)");
-  sub->add_option("--events,-n", opt->events, "override run.events");
-  sub->add_option("--seed,-s", opt->seed, "override run.seed");
-  sub->add_option("--threads,-j", opt->threads, "override run.threads (0 = all cores)");
-  sub->add_option("--output,-o", opt->output, "override output.prefix");
+  opt->addTo(sub);
   sub->add_flag("--print-card", opt->printCard, "print a card with every key at its default and exit");
-  sub->add_flag("--quiet,-q", opt->quiet, "no progress bar or summary table");
   sub->callback([opt] {
     if (opt->printCard) {
       std::cout << defaultCardText();
       return;
     }
-    RunCard card = opt->card.empty() ? parseRunCard("", "<defaults>") : readRunCard(opt->card);
-    if (opt->events) {
-      if (*opt->events == 0) throw ConfigError("--events must be >= 1");
-      card.events = *opt->events;
-    }
-    if (opt->seed) card.generator.seed = *opt->seed;
-    if (opt->threads) {
-      if (*opt->threads < 0) throw ConfigError("--threads must be >= 0");
-      card.threads = *opt->threads;
-    }
-    if (!opt->output.empty()) card.output.prefix = opt->output;
+    const RunCard card = opt->load();
     const nlohmann::json s = runGenerate(card, opt->quiet);
     if (!opt->quiet) {
       fmt::print("kaonlab generate: {} events, seed {}, {:.2f} s ({:.3g} events/s)\n", card.events,

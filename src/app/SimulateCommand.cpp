@@ -16,6 +16,7 @@
 #include "kaonlab/app/Card.hpp"
 #include "kaonlab/app/Commands.hpp"
 #include "kaonlab/app/Progress.hpp"
+#include "kaonlab/app/RunOptions.hpp"
 #include "kaonlab/app/Version.hpp"
 #include "kaonlab/core/Error.hpp"
 #include "kaonlab/detector/FastSimulation.hpp"
@@ -48,11 +49,8 @@ void processBlock(const detector::FastSimulation& sim, const reco::Reconstructio
   });
 }
 
-struct Options {
-  std::string card, input, output;
-  std::optional<std::uint64_t> events, seed;
-  std::optional<int> threads;
-  bool quiet = false;
+struct Options : RunOptions {
+  std::string input;
 };
 
 nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
@@ -138,25 +136,10 @@ void addSimulateCommand(CLI::App& app) {
   auto opt = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand(
       "simulate", "Generate + NA62 fast detector simulation + reconstruction (HDF5 reco ntuple, JSON)");
-  sub->add_option("--card,-c", opt->card, "TOML run card (generate keys plus [detector.*] and [reco])");
+  opt->addTo(sub);
   sub->add_option("--input,-i", opt->input, "read generator-level events from this HepMC3 file instead");
-  sub->add_option("--events,-n", opt->events, "override run.events");
-  sub->add_option("--seed,-s", opt->seed, "override run.seed");
-  sub->add_option("--threads,-j", opt->threads, "override run.threads (0 = all cores)");
-  sub->add_option("--output,-o", opt->output, "override output.prefix");
-  sub->add_flag("--quiet,-q", opt->quiet, "no progress bar or summary");
   sub->callback([opt] {
-    RunCard card = opt->card.empty() ? parseRunCard("", "<defaults>") : readRunCard(opt->card);
-    if (opt->events) {
-      if (*opt->events == 0) throw ConfigError("--events must be >= 1");
-      card.events = *opt->events;
-    }
-    if (opt->seed) card.generator.seed = *opt->seed;
-    if (opt->threads) {
-      if (*opt->threads < 0) throw ConfigError("--threads must be >= 0");
-      card.threads = *opt->threads;
-    }
-    if (!opt->output.empty()) card.output.prefix = opt->output;
+    const RunCard card = opt->load();
     if (!opt->input.empty() && !std::filesystem::exists(opt->input))
       throw ConfigError(opt->input, 0, "", "cannot open the HepMC3 input (missing file)");
     const nlohmann::json s = runSimulate(card, *opt);
