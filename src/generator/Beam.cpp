@@ -31,6 +31,19 @@ void FiducialConfig::validate(double referenceZ) const {
 
 Beam::Beam(const BeamConfig& cfg) : cfg_(cfg) { cfg_.validate(); }
 
+namespace {
+/// Mass of a beam species without the linear table search of kaonlab::mass (per-event path).
+double beamMass(int pdgId) {
+  static const double mK = mass(pdg::kKPlus), mPi = mass(pdg::kPiPlus), mP = mass(pdg::kProton);
+  switch (pdgId) {
+    case pdg::kKPlus: return mK;
+    case pdg::kPiPlus: return mPi;
+    case pdg::kProton: return mP;
+    default: return mass(pdgId);
+  }
+}
+}  // namespace
+
 BeamParticle Beam::sample(int pdgId, RandomStream& rng) const {
   const double p = cfg_.momentum * (1.0 + cfg_.momentumSpread * rng.gaussian());
   const double sx = cfg_.meanSlopeX + cfg_.divergence * rng.gaussian();
@@ -40,7 +53,7 @@ BeamParticle Beam::sample(int pdgId, RandomStream& rng) const {
   const double pz = p / std::sqrt(1.0 + sx * sx + sy * sy);
   BeamParticle b;
   b.pdgId = pdgId;
-  b.momentum = FourVector::fromMass({sx * pz, sy * pz, pz}, mass(pdgId));
+  b.momentum = FourVector::fromMass({sx * pz, sy * pz, pz}, beamMass(pdgId));
   b.origin = FourVector(x, y, cfg_.referenceZ, 0.0);
   return b;
 }

@@ -46,11 +46,11 @@ Generator::Generator(const GeneratorConfig& cfg) : cfg_(cfg), beam_(cfg.beam), c
 }
 
 void Generator::generate(std::uint64_t index, TruthEvent& ev) const {
-  RandomStream rng(cfg_.seed, streamId("generator"), index);
+  static constexpr std::uint64_t kStream = streamId("generator");
+  static const double mK = mass(pdg::kKPlus), ctauK = particleData(pdg::kKPlus).ctau;
+  RandomStream rng(cfg_.seed, kStream, index);
   const BeamParticle k = beam_.sample(pdg::kKPlus, rng);
-  const double mK = mass(pdg::kKPlus);
-  const DecayPoint dp = sampleDecayInRegion(k.momentum, k.origin, mK, particleData(pdg::kKPlus).ctau,
-                                            cfg_.fiducial.zMin, cfg_.fiducial.zMax, rng);
+  const DecayPoint dp = sampleDecayInRegion(k.momentum, k.origin, mK, ctauK, cfg_.fiducial.zMin, cfg_.fiducial.zMax, rng);
   const double u = rng.uniform();
   const std::size_t slot =
       std::min<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), u) - cumulative_.begin(),

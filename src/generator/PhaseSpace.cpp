@@ -65,6 +65,14 @@ bool ThreeBodyDalitz::inside(double m12sq, double m23sq, Point& pt) const {
   return true;
 }
 
+ThreeBodyDalitz::Point ThreeBodyDalitz::unchecked(double m12sq, double m23sq) const {
+  const double M2 = M_ * M_;
+  const double s1 = m_[0] * m_[0], s2 = m_[1] * m_[1], s3 = m_[2] * m_[2];
+  const double m13sq = M2 + s1 + s2 + s3 - m12sq - m23sq;
+  return Point{m12sq, m23sq, m13sq, (M2 + s1 - m23sq) / (2.0 * M_), (M2 + s2 - m13sq) / (2.0 * M_),
+               (M2 + s3 - m12sq) / (2.0 * M_)};
+}
+
 std::pair<double, double> ThreeBodyDalitz::m23Range(double m12sq) const {
   const double m12 = std::sqrt(m12sq);
   const double s1 = m_[0] * m_[0], s2 = m_[1] * m_[1], s3 = m_[2] * m_[2];
@@ -105,6 +113,72 @@ void ThreeBodyDalitz::momenta(const Point& pt, RandomStream& rng, FourVector& p1
   const Vector3 axis = rng.isotropic();
   const double psi = two_pi * rng.uniform();
   momentaOriented(pt, axis, psi, p1, p2, p3);
+}
+
+// ---------------------------------------------------------------------------------------
+DalitzEnvelope::DalitzEnvelope(const ThreeBodyDalitz& dalitz, const Density& density, int nx, int ny,
+                               int gridPerCell, double margin)
+    : dalitz_(dalitz), nx_(nx), ny_(ny) {
+  if (nx < 1 || ny < 1 || gridPerCell < 1 || margin < 0) throw std::invalid_argument("DalitzEnvelope: bad grid");
+  x0_ = dalitz.m12sqMin();
+  y0_ = dalitz.m23sqMin();
+  dx_ = (dalitz.m12sqMax() - x0_) / nx;
+  dy_ = (dalitz.m23sqMax() - y0_) / ny;
+  const std::size_t n = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
+  cellMax_.assign(n, 0.0);
+  std::vector<char> touches(n, 0);
+  for (int iy = 0; iy < ny; ++iy) {
+    for (int ix = 0; ix < nx; ++ix) {
+      const std::size_t c = static_cast<std::size_t>(iy) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(ix);
+      double wmax = 0.0;
+      for (int a = 0; a <= gridPerCell; ++a) {
+        for (int b = 0; b <= gridPerCell; ++b) {
+          const double m12 = x0_ + (ix + static_cast<double>(a) / gridPerCell) * dx_;
+          const double m23 = y0_ + (iy + static_cast<double>(b) / gridPerCell) * dy_;
+          ThreeBodyDalitz::Point pt;
+          if (dalitz.inside(m12, m23, pt)) touches[c] = 1;
+          wmax = std::max(wmax, density(dalitz.unchecked(m12, m23)));
+        }
+      }
+      cellMax_[c] = wmax * (1.0 + margin);
+    }
+  }
+  // A cell carries its envelope when it or a neighbour has a grid point inside the (convex)
+  // Dalitz region, so that slivers of the region between grid points are still covered.
+  std::vector<double> mass(n, 0.0);
+  for (int iy = 0; iy < ny; ++iy)
+    for (int ix = 0; ix < nx; ++ix)
+      for (int jy = std::max(0, iy - 1); jy <= std::min(ny - 1, iy + 1); ++jy)
+        for (int jx = std::max(0, ix - 1); jx <= std::min(nx - 1, ix + 1); ++jx)
+          if (touches[static_cast<std::size_t>(jy) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(jx)]) {
+            const std::size_t c = static_cast<std::size_t>(iy) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(ix);
+            mass[c] = cellMax_[c];
+          }
+  // Walker/Vose alias table over the cells
+  double total = 0;
+  for (double v : mass) total += v;
+  if (!(total > 0)) throw std::invalid_argument("DalitzEnvelope: density vanishes everywhere");
+  aliasProb_.assign(n, 0.0);
+  alias_.assign(n, 0);
+  std::vector<double> scaled(n);
+  std::vector<std::size_t> small, large;
+  for (std::size_t c = 0; c < n; ++c) {
+    scaled[c] = mass[c] * static_cast<double>(n) / total;
+    (scaled[c] < 1.0 ? small : large).push_back(c);
+  }
+  while (!small.empty() && !large.empty()) {
+    const std::size_t s = small.back(), l = large.back();
+    small.pop_back();
+    aliasProb_[s] = scaled[s];
+    alias_[s] = l;
+    scaled[l] -= 1.0 - scaled[s];
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  for (std::size_t c : large) aliasProb_[c] = 1.0;
+  for (std::size_t c : small) aliasProb_[c] = 1.0;
 }
 
 // ---------------------------------------------------------------------------------------

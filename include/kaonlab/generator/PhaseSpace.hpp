@@ -7,6 +7,10 @@
 //  * Genbod: n-body phase space by the Raubold-Lynch method (F. James, CERN 68-15;
 //    CERNLIB W515; kaon-physics.md section 7.1) with its weight normalised to <= 1.
 #include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
 #include <span>
 
 #include "kaonlab/core/FourVector.hpp"
@@ -36,6 +40,8 @@ class ThreeBodyDalitz {
 
   /// Whether (m12^2, m23^2) lies inside the kinematic boundary (with energies filled).
   bool inside(double m12sq, double m23sq, Point& point) const;
+  /// The point's invariants and energies without the boundary check (for envelopes).
+  Point unchecked(double m12sq, double m23sq) const;
   /// Draw a point uniformly inside the Dalitz region (box + boundary rejection).
   Point samplePoint(RandomStream& rng) const;
   /// Build momenta for a point with a uniformly random orientation.
@@ -59,6 +65,53 @@ class ThreeBodyDalitz {
   double M_;
   std::array<double, 3> m_;
   double m12Min_, m12Max_, m23Min_, m23Max_;
+};
+
+/// Accept-reject sampling of a density on the Dalitz plane with a piecewise-constant
+/// envelope: the (m12^2, m23^2) box is cut into nx x ny cells, each with the maximum of the
+/// density over a (k+1) x (k+1) grid of the whole cell (corners and interior, also outside
+/// the physical region, where the density formula is still evaluated) times (1 + margin).
+/// A cell is drawn with probability proportional to (cell maximum x area) by Walker's
+/// alias method, a point uniformly inside it, kept if inside the region and
+/// u * cellMax < density. Exact for any density bounded by the envelope; points where the
+/// density exceeds it are counted (overflows(), expected 0).
+class DalitzEnvelope {
+ public:
+  using Density = std::function<double(const ThreeBodyDalitz::Point&)>;
+  DalitzEnvelope(const ThreeBodyDalitz& dalitz, const Density& density, int nx = 32, int ny = 32,
+                 int gridPerCell = 4, double margin = 0.10);
+
+  /// Sample a point distributed as `density` (the same function as at construction).
+  template <class F>
+  ThreeBodyDalitz::Point sample(RandomStream& rng, F&& density) const {
+    ThreeBodyDalitz::Point pt;
+    for (;;) {
+      const std::size_t c = pickCell(rng);
+      const int ix = static_cast<int>(c % static_cast<std::size_t>(nx_)), iy = static_cast<int>(c / static_cast<std::size_t>(nx_));
+      const double m12 = x0_ + (ix + rng.uniform()) * dx_;
+      const double m23 = y0_ + (iy + rng.uniform()) * dy_;
+      if (!dalitz_.inside(m12, m23, pt)) continue;
+      const double w = density(pt);
+      if (w > cellMax_[c]) overflows_.fetch_add(1, std::memory_order_relaxed);
+      if (rng.uniform() * cellMax_[c] < w) return pt;
+    }
+  }
+  std::uint64_t overflows() const { return overflows_.load(std::memory_order_relaxed); }
+  /// Expected acceptance: integral of the density / integral of the envelope (estimate).
+  double cells() const { return static_cast<double>(cellMax_.size()); }
+
+ private:
+  std::size_t pickCell(RandomStream& rng) const {
+    const double u = rng.uniform() * static_cast<double>(cellMax_.size());
+    const std::size_t i = static_cast<std::size_t>(u);
+    return (u - static_cast<double>(i)) < aliasProb_[i] ? i : alias_[i];
+  }
+  ThreeBodyDalitz dalitz_;
+  int nx_, ny_;
+  double x0_, y0_, dx_, dy_;
+  std::vector<double> cellMax_, aliasProb_;
+  std::vector<std::size_t> alias_;
+  mutable std::atomic<std::uint64_t> overflows_{0};
 };
 
 /// GENBOD n-body phase space (2 <= n <= kMaxBodies).

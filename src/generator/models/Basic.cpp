@@ -60,11 +60,10 @@ K3piDecay::K3piDecay(const Config& cfg)
   const double mK = mass(pdg::kKPlus);
   s0_ = (mK * mK + 2 * mass(ids_[0]) * mass(ids_[0]) + mass(ids_[2]) * mass(ids_[2])) / 3.0;
   mpi2_ = mass(pdg::kPiPlus) * mass(pdg::kPiPlus);
-  ar_ = AcceptReject(scanMaximum([this](RandomStream& r) {
-    const auto pt = dalitz_.samplePoint(r);
+  envelope_ = std::make_unique<DalitzEnvelope>(dalitz_, [this](const ThreeBodyDalitz::Point& pt) {
     const auto [u, v] = this->uv(pt);
     return matrixElement2(u, v);
-  }, 100000, 0.05));
+  });
 }
 
 std::pair<double, double> K3piDecay::uv(const ThreeBodyDalitz::Point& pt) const {
@@ -76,12 +75,10 @@ double K3piDecay::matrixElement2(double u, double v) const {
 }
 
 void K3piDecay::generate(RandomStream& rng, DecayProducts& out) const {
-  ThreeBodyDalitz::Point pt;
-  for (;;) {
-    pt = dalitz_.samplePoint(rng);
-    const auto [u, v] = uv(pt);
-    if (ar_.accept(matrixElement2(u, v), rng)) break;
-  }
+  const ThreeBodyDalitz::Point pt = envelope_->sample(rng, [this](const ThreeBodyDalitz::Point& q) {
+    const auto [u, v] = uv(q);
+    return matrixElement2(u, v);
+  });
   FourVector p1, p2, p3;
   dalitz_.momenta(pt, rng, p1, p2, p3);
   out.clear();
@@ -105,10 +102,8 @@ Kl3Decay::Kl3Decay(const Config& cfg)
   ml_ = mass(cfg.leptonPdg);
   mK_ = mass(pdg::kKPlus);
   mpi_ = mass(pdg::kPi0);
-  ar_ = AcceptReject(scanMaximum([this](RandomStream& r) {
-    const auto pt = dalitz_.samplePoint(r);
-    return density(pt.e1, pt.e2);
-  }, 200000, 0.05));
+  envelope_ = std::make_unique<DalitzEnvelope>(
+      dalitz_, [this](const ThreeBodyDalitz::Point& pt) { return density(pt.e1, pt.e2); });
 }
 
 double Kl3Decay::density(double ePi, double eL) const {
@@ -151,10 +146,8 @@ double Kl3Decay::integratedDensity(int grid) const {
 }
 
 void Kl3Decay::generate(RandomStream& rng, DecayProducts& out) const {
-  ThreeBodyDalitz::Point pt;
-  do {
-    pt = dalitz_.samplePoint(rng);
-  } while (!ar_.accept(density(pt.e1, pt.e2), rng));
+  const ThreeBodyDalitz::Point pt =
+      envelope_->sample(rng, [this](const ThreeBodyDalitz::Point& q) { return density(q.e1, q.e2); });
   FourVector p1, p2, p3;
   dalitz_.momenta(pt, rng, p1, p2, p3);
   out.clear();

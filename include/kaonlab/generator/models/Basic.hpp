@@ -44,7 +44,7 @@ class K3piDecay final : public DecayModel {
   void generate(RandomStream& rng, DecayProducts& out) const override;
   std::span<const int> daughters() const override { return ids_; }
   std::string description() const override;
-  std::uint64_t overflows() const override { return ar_.overflows(); }
+  std::uint64_t overflows() const override { return envelope_->overflows(); }
 
   /// Dalitz variables of a point (products in daughters() order: even, even, odd).
   std::pair<double, double> uv(const ThreeBodyDalitz::Point& pt) const;
@@ -57,7 +57,7 @@ class K3piDecay final : public DecayModel {
   std::array<int, 3> ids_;
   ThreeBodyDalitz dalitz_;
   double s0_, mpi2_;
-  AcceptReject ar_;
+  std::unique_ptr<DalitzEnvelope> envelope_;
 };
 
 class Kl3Decay final : public DecayModel {
@@ -74,7 +74,7 @@ class Kl3Decay final : public DecayModel {
   void generate(RandomStream& rng, DecayProducts& out) const override;
   std::span<const int> daughters() const override { return ids_; }
   std::string description() const override;
-  std::uint64_t overflows() const override { return ar_.overflows(); }
+  std::uint64_t overflows() const override { return envelope_->overflows(); }
 
   /// Dalitz density rho(E_pi, E_l) (arbitrary normalisation); 0 outside the region.
   double density(double ePi, double eLepton) const;
@@ -88,7 +88,7 @@ class Kl3Decay final : public DecayModel {
   std::array<int, 3> ids_;  // pi0, l+, nu
   ThreeBodyDalitz dalitz_;
   double ml_, mK_, mpi_;
-  AcceptReject ar_;
+  std::unique_ptr<DalitzEnvelope> envelope_;
 };
 
 class PiNuNuDecay final : public DecayModel {
