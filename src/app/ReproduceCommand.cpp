@@ -6,10 +6,13 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <memory>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/app/Commands.hpp"
+#include "kaonlab/analysis/PnnAnalysis.hpp"
 #include "kaonlab/app/Progress.hpp"
 #include "kaonlab/app/Report.hpp"
 #include "kaonlab/app/Version.hpp"
@@ -120,6 +123,38 @@ void statisticsFromTalkInputs(Report& report) {
   report.add({g, "UL BR(pi0 -> mu- e+) x 1e10, 90% CL CLs", 3.2, 0.0, ul2.br * 1e10, 0.0, "PRL 127 (2021) 131802"});
 }
 
+/// K+ -> pi+ nu nubar end to end (issue 5): simulation, selection, backgrounds, SES, BR.
+void pnnAnalysis(Report& report, const std::filesystem::path& dir, bool quick, int threads) {
+  auto cfg = quick ? analysis::PnnAnalysisConfig::quick() : analysis::PnnAnalysisConfig::standard();
+  cfg.threads = threads;
+  std::unique_ptr<ProgressBar> bar;
+  std::string current;
+  const analysis::PnnResults r = analysis::runPnnAnalysis(cfg, [&](const std::string& mode, std::uint64_t done,
+                                                                   std::uint64_t total) {
+    if (mode != current) {
+      if (bar) bar->finish();
+      bar = std::make_unique<ProgressBar>("reproduce: pnn " + mode, total, true);
+      current = mode;
+    }
+    bar->update(done);
+  });
+  if (bar) bar->finish();
+  for (const auto& row : analysis::pnnReportRows(r))
+    report.add({row.group, row.quantity, row.published, row.publishedError, row.kaonlab, row.kaonlabError, row.source});
+  io::writeFileAtomically(dir / "pnn_results.json", analysis::pnnResultsJson(r));
+  analysis::writePnnPlotData(r, dir);
+}
+
+/// Plots with the shipped matplotlib script (Debian python3-matplotlib).
+void makePlots(const std::filesystem::path& dir) {
+  std::filesystem::path script = std::filesystem::path(KAONLAB_SOURCE_DIR) / "scripts" / "plot_pnn.py";
+  if (!std::filesystem::exists(script)) script = std::filesystem::path(KAONLAB_DATA_DIR) / "scripts" / "plot_pnn.py";
+  const char* python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  const std::string cmd = fmt::format("{} '{}' '{}'", python, script.string(), dir.string());
+  if (!std::filesystem::exists(script) || std::system(cmd.c_str()) != 0)
+    fmt::print(stderr, "kaonlab reproduce: warning: plots not made ({} failed)\n", cmd);
+}
+
 }  // namespace
 
 void addReproduceCommand(CLI::App& app) {
@@ -136,12 +171,14 @@ void addReproduceCommand(CLI::App& app) {
   sub->callback([opt] {
     const auto t0 = std::chrono::steady_clock::now();
     Report report;
-    generatorValidation(report, opt->quick ? 2'000'000 : 20'000'000, opt->threads, true);
-    statisticsFromTalkInputs(report);
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-
     std::filesystem::create_directories(opt->output);
     const std::filesystem::path dir(opt->output);
+    generatorValidation(report, opt->quick ? 2'000'000 : 20'000'000, opt->threads, true);
+    statisticsFromTalkInputs(report);
+    pnnAnalysis(report, dir, opt->quick, opt->threads);
+    makePlots(dir);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
     const nlohmann::json j = {{"kaonlab_version", version()}, {"quick", opt->quick}, {"wall_time_s", wall},
                               {"results", report.toJson()}};
     io::writeFileAtomically(dir / "results.json", j.dump(2) + "\n");

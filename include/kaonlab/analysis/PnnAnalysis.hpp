@@ -1,0 +1,226 @@
+#pragma once
+// K+ -> pi+ nu nubar end to end (issue 5): generate each decay mode, simulate, reconstruct,
+// select (PnnSelection), and turn the acceptances into the numbers of the NA62 Run 1 result:
+// signal acceptance, SES, expected signal, background per mode, BR, interval, significance.
+//
+//   PnnAnalysisConfig cfg = PnnAnalysisConfig::standard();   // or ::quick(), or set events
+//   PnnResults r = runPnnAnalysis(cfg, progress);            // deterministic, TBB parallel
+//   for (const PnnRow& row : pnnReportRows(r)) ...           // "published | kaonlab" rows
+//   writePnnPlotData(r, "results");                          // pnn_plot_data.json for scripts/plot_pnn.py
+//
+// Weights. Every generated event carries w = P_FV x BR (generator). The acceptance of a
+// mode is A = sum(w selected) / sum(w generated), its expected count N_K x BR x A.
+// Weighted estimates (docs/analysis-pnn.md "weighted estimates") replace three random
+// detector decisions by their probabilities:
+//  - photon veto: for events whose only visible particles besides the pi+ candidate are
+//    photons, the photon-veto cut is removed and the event weighted by
+//    P_esc = prod_photons inefficiency(E, detector) (a photon reaching the LKr within the
+//    track-distance cut counts as undetected) x [the accidental-only veto passes]
+//    (the event re-reconstructed without its own photons' signals);
+//  - MUV3: for a muon track the MUV3 cut is removed and the event weighted by (1 - eps_MUV3);
+//  - calorimetric muon/pion separation: for a muon track the calorimetric cut is removed and
+//    the event weighted by a configured mis-identification probability (the fast simulation
+//    has no shower-shape model; default 1e-5, na62-detector.md §4.3 "calorimeters ~1e-5", M).
+// Everything else (kinematics, RICH, multiplicity, charged vetoes) is simulated brute force.
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kaonlab/analysis/PnnSelection.hpp"
+#include "kaonlab/detector/DetectorConfig.hpp"
+#include "kaonlab/generator/Generator.hpp"
+#include "kaonlab/reco/Reconstruction.hpp"
+
+namespace kaonlab::analysis {
+
+/// Inputs of the normalisation and the published numbers kaonlab is compared with.
+struct PnnNormalisation {
+  /// 2016: N_K = 1.21e11, SES = 3.15e-10 (PLB 791 (2019) 156 abstract).
+  double nK2016 = 1.21e11;
+  double ses2016 = 3.15e-10;
+  /// 2017: SES = 0.389e-10 (JHEP 11 (2020) 042 abstract); N_K not published in the abstract.
+  double ses2017 = 0.389e-10;
+  /// 2018: SES = BR_SM / N_exp = 8.4e-11 / 7.58 (talk backup page).
+  double ses2018 = 8.4e-11 / 7.58;
+  /// N_K per year; 0 = derived: N_K(y) = 1 / (SES(y) x A_eff,2016 x r(y)), A_eff,2016 =
+  /// 1 / (N_K,2016 x SES_2016) and r(2018) = kaonlab's acceptance ratio of the 15-45 and
+  /// 15-35 GeV/c selections (r = 1 for 2016-17).
+  double nK2017 = 0, nK2018 = 0;
+  /// Trigger efficiency (not simulated): 0.87 (na62-detector.md §4.3, memory).
+  double triggerEfficiency = 0.87;
+  /// SM BR used by NA62 for the expected signal (talk: 10.01 = 8.4 / 0.839).
+  double brSM = 8.4e-11;
+  /// Calorimetric muon mis-identification probability (weighted estimate for muon tracks).
+  double muonCaloMisId = 1.0e-5;
+  /// Observed candidates (talk / JHEP 06 (2021) 093): 1 (2016), 2 (2017), 17 (2018) = 20.
+  std::array<int, 3> observed{1, 2, 17};
+  /// Upstream background (not simulated; published values used beside kaonlab's own
+  /// backgrounds for the BR): 2016 0.050 (+0.090 -0.030), 2017 0.89 +- 0.24 (§4.2, M),
+  /// 2018 3.30 (+0.98 -0.73) (talk).
+  std::array<double, 3> upstream{0.050, 0.89, 3.30};
+  std::array<double, 3> upstreamUp{0.090, 0.24, 0.98};
+  std::array<double, 3> upstreamDown{0.030, 0.24, 0.73};
+};
+
+struct PnnModeSpec {
+  std::string key;         ///< generator catalogue key
+  std::uint64_t events = 0;
+};
+
+struct PnnAnalysisConfig {
+  std::uint64_t seed = 20210601;
+  int threads = 0;  ///< 0 = all cores (TBB)
+  std::vector<PnnModeSpec> modes;
+  generator::GeneratorConfig generator{};  ///< modes and seed are set per mode by the runner
+  detector::DetectorConfig detector{};
+  reco::Reconstruction::Config reco{};
+  PnnSelectionConfig selection{};          ///< 2018 selection (the 2016-17 one = p <= 35 GeV/c)
+  PnnNormalisation normalisation{};
+  /// Also run the weighted-versus-brute-force check (photon inefficiencies x1000, MUV3
+  /// efficiency 0.5) with this many K+ -> pi+ pi0 and K+ -> mu+ nu events (0 = skip).
+  std::uint64_t checkEvents = 0;
+  double checkPhotonScale = 1000;  ///< factor on the photon inefficiency curves in the check
+
+  /// Default mode list with `total` events shared out (signal and the main backgrounds).
+  static std::vector<PnnModeSpec> defaultModes(std::uint64_t total);
+  static PnnAnalysisConfig quick();     ///< ~1 minute on 2 cores
+  static PnnAnalysisConfig standard();  ///< ~10 minutes on 2 cores
+};
+
+/// Sum of weights with its error.
+struct WeightSum {
+  double n = 0, w = 0, w2 = 0;
+  void add(double x) {
+    n += 1;
+    w += x;
+    w2 += x * x;
+  }
+  double error() const;  ///< sqrt(sum w^2)
+};
+
+struct Estimate {
+  double value = 0, error = 0;
+};
+/// a / b with uncorrelated relative errors.
+Estimate ratio(const Estimate& a, const Estimate& b);
+/// Efficiency k / n of weighted sums (k a subset of n): binomial error with the effective
+/// number of events n_eff = (sum w)^2 / sum w^2.
+Estimate efficiency(const WeightSum& k, const WeightSum& n);
+
+/// Histogram binning of the plot data.
+struct PnnBinning {
+  static constexpr int kM2Bins = 250;
+  static constexpr double kM2Min = -0.10, kM2Max = 0.15;   ///< GeV^2/c^4
+  static constexpr int kPlaneM2Bins = 125;
+  static constexpr int kPlanePBins = 80;
+  static constexpr double kPMin = 10.0, kPMax = 50.0;      ///< GeV/c
+};
+
+struct PnnModeResult {
+  std::string key, label;
+  double br = 0;
+  std::uint64_t generated = 0;
+  WeightSum gen;                      ///< all generated events
+  CutFlow cutflow;                    ///< brute force
+  // brute force, full selection; index 0 = 2018 selection (15-45 GeV/c), 1 = 2016-17 (15-35)
+  std::array<WeightSum, 2> r1{}, r2{};
+  // weighted estimate, full selection
+  std::array<WeightSum, 2> r1w{}, r2w{};
+  // all cuts except the signal region: brute force and weighted (the check where brute force has statistics)
+  WeightSum noRegion, noRegionWeighted;
+  // kinematic selection (no PID, no vetoes): all, and in R1+R2 (15-45 GeV/c)
+  WeightSum kin, kinSR;
+  WeightSum kinPhotonEscape;          ///< sum w x P_esc over the kinematic selection (pi0 rejection)
+  WeightSum kinSRPhotonEscape;        ///< sum w x P_esc over the kinematic selection in R1+R2
+  WeightSum kinRichPass;              ///< kinematic selection passing the RICH pi+ ID
+  WeightSum kinRichCaloPass;          ///< ... and the calorimetric pi+ ID
+  WeightSum kinRichCaloMuvPass;       ///< ... and the MUV3 veto
+  WeightSum allButPhoton;             ///< all cuts except the photon veto (random veto of the signal)
+  WeightSum allButMuon;               ///< all cuts except MUV3 and calorimeters, track is a muon
+  std::vector<double> m2Kinematic, m2Selected;  ///< sum of w per m2miss bin (PnnBinning)
+  std::vector<double> plane;                    ///< [p bin * kPlaneM2Bins + m2 bin], kinematic selection
+
+  /// Fraction of the mode's decays in the FV selected: sum w / sum w(generated).
+  Estimate fraction(const WeightSum& s) const;
+};
+
+/// Weighted-versus-brute-force check with enlarged inefficiencies.
+struct PnnWeightCheck {
+  std::string key, what;
+  Estimate bruteForce, weighted;  ///< fraction of decays (all cuts except the signal region)
+};
+
+struct PnnYear {
+  std::string name;       ///< "2016", "2017", "2018"
+  double nK = 0;          ///< K+ decays in the FV
+  bool nKDerived = false;
+  int selection = 0;      ///< 0 = 15-45 GeV/c, 1 = 15-35 GeV/c
+  double sesPublished = 0;
+  Estimate acceptance;    ///< A_pnn x eps_RV (kaonlab simulation, accidentals included)
+  Estimate ses, signal;   ///< kaonlab SES and expected SM signal
+  std::vector<Estimate> background;  ///< per background group (PnnResults::groups)
+  Estimate backgroundTotal;          ///< simulated groups only
+};
+
+/// A background group of the published table (one or more generator modes).
+struct PnnGroup {
+  std::string name;
+  std::vector<std::string> keys;
+  double published2018 = 0, published2018Error = 0;  ///< talk backup table
+  bool publishedIsUpperLimit = false;
+  /// Use kaonlab's estimate in the BR fit (false: known simulation gap, the published value is used).
+  bool useSimulationForStats = true;
+};
+
+struct PnnResults {
+  PnnAnalysisConfig config;
+  std::vector<PnnModeResult> modes;
+  std::vector<PnnGroup> groups;
+  std::vector<PnnYear> years;
+  std::vector<PnnWeightCheck> checks;
+  double aEff2016Published = 0;       ///< 1 / (N_K,2016 x SES_2016)
+  Estimate acceptance2018, acceptance1617;  ///< signal A_pnn (no random veto), R1+R2
+  Estimate acceptanceR1, acceptanceR2;      ///< 2018 selection
+  Estimate randomVetoEfficiency;            ///< eps_RV from the signal sample
+  Estimate sesRun1, signalRun1, backgroundRun1;  ///< kaonlab (background: simulated groups)
+  double upstreamRun1 = 0, upstreamRun1Up = 0, upstreamRun1Down = 0;
+  /// Background used for the BR: per group kaonlab's Run-1 estimate when the group is
+  /// usable (PnnGroup::useSimulationForStats) and its relative statistical error is below
+  /// 50%, else the published 2018 value x 10.01/7.58 (listed in `substituted`); plus the
+  /// published upstream background.
+  Estimate backgroundForStats;
+  std::vector<std::string> substituted;
+  // statistics (kaonlab background + published upstream; kaonlab SES; 20 observed)
+  double br = 0, brUp = 0, brDown = 0, significance = 0, pValue = 0;
+  double brSimOnly = 0, brSimOnlyUp = 0, brSimOnlyDown = 0, significanceSimOnly = 0;
+  double wallSeconds = 0;
+
+  const PnnModeResult* mode(const std::string& key) const;
+};
+
+using PnnProgress = std::function<void(const std::string& mode, std::uint64_t done, std::uint64_t total)>;
+
+PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfg, const PnnProgress& progress = {});
+
+/// Simulate one mode (used by runPnnAnalysis and the tests).
+PnnModeResult runPnnMode(const PnnAnalysisConfig& cfg, const std::string& key, std::uint64_t events,
+                         const PnnProgress& progress = {});
+
+/// One row of the "published | kaonlab | pull" report (converted by the app into app::ReportRow).
+struct PnnRow {
+  std::string group, quantity;
+  double published = 0, publishedError = 0, kaonlab = 0, kaonlabError = 0;
+  std::string source;
+};
+std::vector<PnnRow> pnnReportRows(const PnnResults& r);
+
+/// Every number as JSON text (results, cut flows, groups, years, checks).
+std::string pnnResultsJson(const PnnResults& r);
+/// Write <dir>/pnn_plot_data.json (histograms, plane, regions, background table) for
+/// scripts/plot_pnn.py; returns the path.
+std::filesystem::path writePnnPlotData(const PnnResults& r, const std::filesystem::path& dir);
+
+}  // namespace kaonlab::analysis

@@ -1,0 +1,112 @@
+// The pi nu nu chain (generator -> fast simulation -> reconstruction -> PnnSelection) against
+// what is stable: per-mode m2miss shapes, signal acceptance in a band, kinematic suppression
+// of K+ -> pi+ pi0, and the weighted estimates against brute force with enlarged
+// inefficiencies. Fixed seeds; bands stated with their reference (na62-detector.md §4.3).
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "kaonlab/analysis/PnnAnalysis.hpp"
+#include "kaonlab/core/ParticleData.hpp"
+
+using namespace kaonlab;
+using namespace kaonlab::analysis;
+
+namespace {
+
+PnnAnalysisConfig baseConfig() {
+  PnnAnalysisConfig c;
+  c.seed = 777;
+  return c;
+}
+
+double binCentre(int b) {
+  return PnnBinning::kM2Min + (b + 0.5) * (PnnBinning::kM2Max - PnnBinning::kM2Min) / PnnBinning::kM2Bins;
+}
+
+}  // namespace
+
+TEST(PnnPhysics, K2piPeakAtPi0MassSquaredAndKinematicSuppression) {
+  const PnnModeResult m = runPnnMode(baseConfig(), "k2pi", 150000);
+  ASSERT_GT(m.kin.n, 20000);
+  // peak of the m2miss distribution after the kinematic selection at m_pi0^2 (bin width 1e-3)
+  const auto it = std::max_element(m.m2Kinematic.begin(), m.m2Kinematic.end());
+  const double peak = binCentre(static_cast<int>(it - m.m2Kinematic.begin()));
+  const double mpi0 = mass(pdg::kPi0);
+  EXPECT_NEAR(peak, mpi0 * mpi0, 1.0e-3);
+  // fraction of the peak within +-3 sigma (sigma ~ 1e-3, §3)
+  double inPeak = 0;
+  for (int b = 0; b < PnnBinning::kM2Bins; ++b)
+    if (std::abs(binCentre(b) - mpi0 * mpi0) < 3.0e-3) inPeak += m.m2Kinematic[static_cast<std::size_t>(b)];
+  EXPECT_GT(inPeak / m.kin.w, 0.9);
+  // kinematic suppression in R1+R2: reference ~1e-3 (§4.3, memory); kaonlab ~3e-3 (tails
+  // from GTK mis-matching and pi+ decays in flight); accepted band 3e-4 - 1e-2
+  const Estimate f = efficiency(m.kinSR, m.kin);
+  RecordProperty("k2pi_kinematic_fraction", std::to_string(f.value));
+  EXPECT_GT(f.value, 3e-4);
+  EXPECT_LT(f.value, 1e-2);
+  // no K+ -> pi+ pi0 event survives the photon veto brute force at this statistics
+  EXPECT_EQ(m.r1[0].n + m.r2[0].n, 0);
+}
+
+TEST(PnnPhysics, Kmu2MissingMassBelowZero) {
+  const PnnModeResult m = runPnnMode(baseConfig(), "kmu2", 100000);
+  ASSERT_GT(m.kin.n, 10000);
+  double below = 0;
+  for (int b = 0; b < PnnBinning::kM2Bins; ++b)
+    if (binCentre(b) < 0) below += m.m2Kinematic[static_cast<std::size_t>(b)];
+  EXPECT_GT(below / m.kin.w, 0.995);
+  // muons are stopped by MUV3 / calorimeters brute force: nothing selected
+  EXPECT_EQ(m.r1[0].n + m.r2[0].n, 0);
+  // the RICH alone lets a few per cent of muons through (§3: ~1e-2 at 15-35 GeV/c; band 3e-3 - 0.15)
+  const Estimate rich = efficiency(m.kinRichPass, m.kin);
+  EXPECT_GT(rich.value, 3e-3);
+  EXPECT_LT(rich.value, 0.15);
+}
+
+TEST(PnnPhysics, SignalAcceptanceInBand) {
+  const PnnModeResult m = runPnnMode(baseConfig(), "pinunu", 100000);
+  // 2018 selection, R1+R2, random veto included: reference A_pnn ~ 6.4% (2018 S2, memory)
+  // x eps_RV ~ 0.76; kaonlab ~7%; band 3% - 12%
+  const Estimate a = m.fraction(m.r1[0]);
+  const Estimate b = m.fraction(m.r2[0]);
+  const double acc = a.value + b.value;
+  RecordProperty("signal_acceptance", std::to_string(acc));
+  EXPECT_GT(acc, 0.03);
+  EXPECT_LT(acc, 0.12);
+  EXPECT_GT(b.value, a.value);  // Region 2 is the larger one
+  // 2016-17 momentum range (15-35 GeV/c) keeps a smaller part
+  EXPECT_LT(m.r1[1].w + m.r2[1].w, m.r1[0].w + m.r2[0].w);
+  // weighted estimate equals brute force for the signal (no photons, pion track)
+  EXPECT_NEAR(m.r1w[0].w + m.r2w[0].w, m.r1[0].w + m.r2[0].w,
+              5 * std::sqrt(m.r1[0].w2 + m.r2[0].w2) * 0.5);
+}
+
+TEST(PnnPhysics, WeightedPhotonVetoAgreesWithBruteForce) {
+  // photon inefficiencies x1e4 (capped at 1) so that brute force has statistics
+  PnnAnalysisConfig c = baseConfig();
+  for (auto* curve : {&c.detector.lav.inefficiency, &c.detector.lkr.inefficiency, &c.detector.irc.inefficiency,
+                      &c.detector.sac.inefficiency})
+    for (int k = 0; k < curve->n; ++k)
+      curve->value[static_cast<std::size_t>(k)] = std::min(1.0, curve->value[static_cast<std::size_t>(k)] * 1e4);
+  const PnnModeResult m = runPnnMode(c, "k2pi", 200000);
+  const Estimate brute = m.fraction(m.noRegion), weighted = m.fraction(m.noRegionWeighted);
+  ASSERT_GT(m.noRegion.n, 300);
+  RecordProperty("brute_force", std::to_string(brute.value));
+  RecordProperty("weighted", std::to_string(weighted.value));
+  // the weighted sum uses the same events' kinematics, its error is the smaller one; compare
+  // with the brute-force Poisson error (4 sigma)
+  EXPECT_NEAR(weighted.value, brute.value, 4 * std::hypot(brute.error, weighted.error));
+}
+
+TEST(PnnPhysics, WeightedMuonVetoAgreesWithBruteForce) {
+  PnnAnalysisConfig c = baseConfig();
+  c.detector.muv.muv3Efficiency = 0.5;
+  c.selection.minCaloEnergyOverP = 0.0;   // no calorimetric muon rejection in the brute force ...
+  c.normalisation.muonCaloMisId = 1.0;    // ... and none in the weight
+  const PnnModeResult m = runPnnMode(c, "kmu2", 150000);
+  const Estimate brute = m.fraction(m.noRegion), weighted = m.fraction(m.noRegionWeighted);
+  ASSERT_GT(m.noRegion.n, 300);
+  EXPECT_NEAR(weighted.value, brute.value, 4 * std::hypot(brute.error, weighted.error));
+}

@@ -1,0 +1,154 @@
+// PnnSelection on hand-made RecoEvents: a good signal candidate passes, and each cut can fail.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "kaonlab/analysis/PnnSelection.hpp"
+
+using namespace kaonlab;
+using namespace kaonlab::analysis;
+
+namespace {
+
+/// A clean K+ -> pi+ nu nubar candidate in Region 2 (p = 25 GeV/c).
+reco::RecoEvent goodEvent() {
+  reco::RecoEvent ev;
+  ev.clear();
+  ev.nTracks = 1;
+  ev.best = 0;
+  ev.ktagTagged = true;
+  ev.ktagSectors = 7;
+  ev.nGtk = 1;
+  auto& t = ev.tracks[0];
+  t = reco::RecoTrack{};
+  t.strawIndex = 0;
+  t.charge = 1;
+  t.p = 25.0;
+  // 6 mrad horizontal from a vertex near the beam axis at 140 m: x = -184 mm at TRIM5, outside the box
+  t.momentum = {0.15, 0.0, 25.0};
+  t.positionStraw1 = {306.0, 0.0, 183508.0};
+  t.nChambers = 4;
+  t.inAcceptance = true;
+  t.gtkIndex = 0;
+  t.cda = 1.0;
+  t.dtGtk = 0.1;
+  t.dtKtag = 0.1;
+  t.vertex = {0.0, 0.0, 140000.0};
+  t.m2miss = 0.040;
+  t.m2missBeam = 0.041;
+  t.m2missRich = 0.039;
+  t.hasRing = true;
+  t.ringHits = 12;
+  t.richMass = 0.139;
+  t.pRich = 25.1;
+  t.lkrEnergy = 12.0;
+  t.eOverP = 0.48;
+  t.muv1Energy = 6.0;
+  t.muv2Energy = 3.0;
+  t.muv3 = false;
+  return ev;
+}
+
+}  // namespace
+
+TEST(PnnSelection, GoodCandidatePassesEveryCut) {
+  const PnnSelection sel;
+  const auto c = sel.classify(goodEvent());
+  EXPECT_TRUE(c.passed()) << std::hex << c.failed;
+  EXPECT_EQ(c.stage, kPnnCutCount);
+  EXPECT_EQ(c.region, PnnRegion::R2);
+}
+
+TEST(PnnSelection, EachCutCanFail) {
+  const PnnSelection sel;
+  struct Case {
+    PnnCut cut;
+    std::function<void(reco::RecoEvent&)> spoil;
+  };
+  const std::vector<Case> cases{
+      {PnnCut::OneTrack, [](auto& e) { e.nTracks = 2; e.tracks[1] = e.tracks[0]; }},
+      {PnnCut::TrackQuality, [](auto& e) { e.tracks[0].charge = -1; }},
+      {PnnCut::TrackQuality, [](auto& e) { e.tracks[0].nChambers = 3; }},
+      {PnnCut::Acceptance, [](auto& e) { e.tracks[0].inAcceptance = false; }},
+      {PnnCut::Momentum, [](auto& e) { e.tracks[0].p = 12.0; }},
+      {PnnCut::Momentum, [](auto& e) { e.tracks[0].p = 47.0; }},
+      {PnnCut::KaonId, [](auto& e) { e.ktagTagged = false; }},
+      {PnnCut::KaonId, [](auto& e) { e.tracks[0].dtKtag = 1.5; }},
+      {PnnCut::KaonMatch, [](auto& e) { e.tracks[0].gtkIndex = -1; }},
+      {PnnCut::KaonMatch, [](auto& e) { e.tracks[0].cda = 6.0; }},
+      {PnnCut::KaonMatch, [](auto& e) { e.tracks[0].dtGtk = 1.3; }},
+      {PnnCut::Vertex, [](auto& e) { e.tracks[0].vertex.z = 170000.0; }},
+      {PnnCut::Vertex, [](auto& e) { e.tracks[0].vertex.z = 106000.0; }},
+      {PnnCut::UpstreamVeto, [](auto& e) { e.chantiVeto = true; }},
+      // track pointing back to the beam axis at TRIM5/GTK3
+      {PnnCut::UpstreamVeto, [](auto& e) {
+         e.tracks[0].momentum = {0.0, 0.25, 25.0};
+         e.tracks[0].positionStraw1 = {0.0, 0.25 / 25.0 * (183508.0 - 101800.0), 183508.0};
+       }},
+      {PnnCut::RichPionId, [](auto& e) { e.tracks[0].richMass = 0.105; }},
+      {PnnCut::CaloPionId, [](auto& e) { e.tracks[0].eOverP = 0.95; }},
+      {PnnCut::CaloPionId, [](auto& e) {  // MIP-like muon: 0.6 + 1.3 + 1.2 GeV at 25 GeV/c
+         e.tracks[0].lkrEnergy = 0.6; e.tracks[0].eOverP = 0.024; e.tracks[0].muv1Energy = 1.3; e.tracks[0].muv2Energy = 1.2;
+       }},
+      {PnnCut::MuonVeto, [](auto& e) { e.tracks[0].muv3 = true; }},
+      {PnnCut::PhotonVeto, [](auto& e) { e.photonVeto = true; e.lavVeto = true; }},
+      {PnnCut::SignalRegion, [](auto& e) { e.tracks[0].m2miss = 0.018; }},          // K2pi peak
+      {PnnCut::SignalRegion, [](auto& e) { e.tracks[0].m2missBeam = 0.010; }},      // beam m2miss outside R2
+      {PnnCut::SignalRegion, [](auto& e) { e.tracks[0].m2missRich = 0.075; }},      // RICH m2miss outside R2
+  };
+  for (const auto& cs : cases) {
+    auto ev = goodEvent();
+    cs.spoil(ev);
+    const auto c = sel.classify(ev);
+    EXPECT_EQ(c.failed, bit(cs.cut)) << cutName(cs.cut);
+    EXPECT_EQ(c.stage, static_cast<int>(cs.cut)) << cutName(cs.cut);
+    EXPECT_TRUE(c.passesAllBut(bit(cs.cut)));
+  }
+}
+
+TEST(PnnSelection, NoRichRingFailsPionIdAndTheRichSignalRegionCondition) {
+  const PnnSelection sel;
+  auto ev = goodEvent();
+  ev.tracks[0].hasRing = false;
+  const auto c = sel.classify(ev);
+  EXPECT_EQ(c.failed, bit(PnnCut::RichPionId) | bit(PnnCut::SignalRegion));
+  EXPECT_EQ(c.region, PnnRegion::SignalBoxFail);
+}
+
+TEST(PnnSelection, Regions) {
+  const PnnSelection sel;
+  // Region 1 at 30 GeV/c with all three m2miss inside
+  EXPECT_EQ(sel.region(0.005, 0.006, 0.004, 30.0), PnnRegion::R1);
+  // Region 1 needs beam m2miss >= 0 above 25 GeV/c, >= -0.005 below
+  EXPECT_EQ(sel.region(0.005, -0.003, 0.004, 30.0), PnnRegion::SignalBoxFail);
+  EXPECT_EQ(sel.region(0.005, -0.003, 0.004, 18.0), PnnRegion::R1);
+  EXPECT_EQ(sel.region(0.017, 0.017, 0.017, 30.0), PnnRegion::K2pi);
+  EXPECT_EQ(sel.region(0.012, 0.0, 0.0, 30.0), PnnRegion::Control1);
+  EXPECT_EQ(sel.region(0.023, 0.0, 0.0, 30.0), PnnRegion::Control2);
+  EXPECT_EQ(sel.region(0.080, 0.0, 0.0, 30.0), PnnRegion::K3pi);
+  // Kmu2 peak under the pi+ hypothesis: (m_pi^2 - m_mu^2)(1 - E_K/p) = -0.0166 at 25 GeV/c
+  EXPECT_NEAR(sel.kmu2Peak(25.0), -0.01662, 2e-4);
+  EXPECT_EQ(sel.region(-0.016, 0.0, 0.0, 25.0), PnnRegion::Kmu2);
+  EXPECT_EQ(sel.region(-0.005, 0.0, 0.0, 25.0), PnnRegion::ControlKmu2);
+}
+
+TEST(PnnSelection, CutFlowCountsStages) {
+  const PnnSelection sel;
+  CutFlow cf;
+  auto ev = goodEvent();
+  cf.fill(sel.classify(ev), 2.0);
+  ev.tracks[0].muv3 = true;
+  cf.fill(sel.classify(ev), 1.0);
+  EXPECT_EQ(cf.events[0], 2);
+  EXPECT_EQ(cf.events[static_cast<int>(PnnCut::MuonVeto)], 2);        // both reach the MUV3 cut
+  EXPECT_EQ(cf.events[static_cast<int>(PnnCut::MuonVeto) + 1], 1);    // one survives it
+  EXPECT_DOUBLE_EQ(cf.weights[kPnnCutCount], 2.0);
+}
+
+TEST(PnnSelection, InvalidConfigThrows) {
+  PnnSelectionConfig c;
+  c.pMax = 10;
+  EXPECT_ANY_THROW(PnnSelection{c});
+}
