@@ -2,6 +2,7 @@
 // Interface of a K+ decay model: generates the decay products of a K+ at rest
 // according to the mode's matrix element. One virtual call per decay; the model is
 // immutable after construction and therefore thread-safe.
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "kaonlab/core/Random.hpp"
 #include "kaonlab/generator/DecayProducts.hpp"
+#include "kaonlab/generator/PhaseSpace.hpp"
 
 namespace kaonlab::generator {
 
@@ -48,6 +50,17 @@ class AcceptReject {
   double wmax_;
   mutable std::atomic<std::uint64_t> overflows_{0};
 };
+
+/// Fill `out` with the three products of a Dalitz point, uniformly oriented.
+inline void emitThreeBody(const ThreeBodyDalitz& dalitz, const ThreeBodyDalitz::Point& pt,
+                          const std::array<int, 3>& ids, RandomStream& rng, DecayProducts& out) {
+  FourVector p1, p2, p3;
+  dalitz.momenta(pt, rng, p1, p2, p3);
+  out.clear();
+  out.push(ids[0], p1);
+  out.push(ids[1], p2);
+  out.push(ids[2], p3);
+}
 
 /// Safe maximum of a density: the largest of `points` evaluations of `density` at
 /// points drawn by `draw` (fixed seed), times (1 + margin). Deterministic.

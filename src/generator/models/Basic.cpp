@@ -79,12 +79,7 @@ void K3piDecay::generate(RandomStream& rng, DecayProducts& out) const {
     const auto [u, v] = uv(q);
     return matrixElement2(u, v);
   });
-  FourVector p1, p2, p3;
-  dalitz_.momenta(pt, rng, p1, p2, p3);
-  out.clear();
-  out.push(ids_[0], p1);
-  out.push(ids_[1], p2);
-  out.push(ids_[2], p3);
+  emitThreeBody(dalitz_, pt, ids_, rng, out);
 }
 
 std::string K3piDecay::description() const {
@@ -148,12 +143,7 @@ double Kl3Decay::integratedDensity(int grid) const {
 void Kl3Decay::generate(RandomStream& rng, DecayProducts& out) const {
   const ThreeBodyDalitz::Point pt =
       envelope_->sample(rng, [this](const ThreeBodyDalitz::Point& q) { return density(q.e1, q.e2); });
-  FourVector p1, p2, p3;
-  dalitz_.momenta(pt, rng, p1, p2, p3);
-  out.clear();
-  out.push(ids_[0], p1);
-  out.push(ids_[1], p2);
-  out.push(ids_[2], p3);
+  emitThreeBody(dalitz_, pt, ids_, rng, out);
 }
 
 std::string Kl3Decay::description() const {

@@ -82,12 +82,7 @@ void Kl2GammaIBDecay::generate(RandomStream& rng, DecayProducts& out) const {
     const double m23sq = mK_ * mK_ + ml2 - 2.0 * mK_ * eLepton;      // (nu gamma)
     if (dalitz_.inside(m12sq, m23sq, pt)) break;
   }
-  FourVector p1, p2, p3;
-  dalitz_.momenta(pt, rng, p1, p2, p3);
-  out.clear();
-  out.push(ids_[0], p1);
-  out.push(ids_[1], p2);
-  out.push(ids_[2], p3);
+  emitThreeBody(dalitz_, pt, ids_, rng, out);
 }
 
 std::string Kl2GammaIBDecay::description() const {
@@ -177,12 +172,7 @@ void PiPi0GammaIBDecay::generate(RandomStream& rng, DecayProducts& out) const {
     const double m23sq = mK_ * mK_ + mpi_ * mpi_ - 2.0 * mK_ * ep;  // (pi0 gamma)
     if (dalitz_.inside(m12sq, m23sq, pt)) break;
   }
-  FourVector p1, p2, p3;
-  dalitz_.momenta(pt, rng, p1, p2, p3);
-  out.clear();
-  out.push(ids_[0], p1);
-  out.push(ids_[1], p2);
-  out.push(ids_[2], p3);
+  emitThreeBody(dalitz_, pt, ids_, rng, out);
 }
 
 std::string PiPi0GammaIBDecay::description() const {
