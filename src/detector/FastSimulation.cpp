@@ -28,20 +28,26 @@ bool isNeutrino(int pdg) {
   return a == 12 || a == 14 || a == 16;
 }
 
-int poisson(double mu, RandomStream& rng) {
+/// Poisson with mean mu; expMinusMu = exp(-mu) (precomputed by the caller where mu is
+/// fixed). mu < 30: inversion with one uniform (sequential search from k = 0); above:
+/// Gaussian approximation.
+int poisson(double mu, double expMinusMu, RandomStream& rng) {
   if (!(mu > 0)) return 0;
   if (mu < 30) {
-    const double limit = std::exp(-mu);
-    double prod = rng.uniform();
+    const double u = rng.uniform();
+    double p = expMinusMu, cdf = p;
     int k = 0;
-    while (prod > limit) {
+    // k < 400: guards against a cdf that rounds to just below u (P(k > 400) ~ 0 for mu < 30)
+    while (u > cdf && k < 400) {
       ++k;
-      prod *= rng.uniform();
+      p *= mu / k;
+      cdf += p;
     }
     return k;
   }
   return std::max(0, static_cast<int>(std::lround(mu + std::sqrt(mu) * rng.gaussian())));
 }
+int poisson(double mu, RandomStream& rng) { return poisson(mu, mu > 0 && mu < 30 ? std::exp(-mu) : 0.0, rng); }
 
 inline double rad(double x, double y) { return std::sqrt(x * x + y * y); }  // faster than std::hypot
 double quad(double a, double b) { return std::sqrt(a * a + b * b); }
@@ -64,6 +70,7 @@ FastSimulation::FastSimulation(const DetectorConfig& cfg, const generator::BeamC
   ctauMu_ = particleData(pdg::kMuon).ctau;
   const double n = 1.0 + cfg_.rich.indexMinusOne;
   thetaMax_ = std::acos(1.0 / n);
+  sin2ThetaMax_ = std::sin(thetaMax_) * std::sin(thetaMax_);
   const double t = cfg_.straw.radiationLengths;
   highland_ = t > 0 ? 13.6 * MeV * std::sqrt(t) * (1.0 + 0.038 * std::log(t)) : 0.0;
 
@@ -88,6 +95,70 @@ FastSimulation::FastSimulation(const DetectorConfig& cfg, const generator::BeamC
   add(cfg_.muv.zMuv3, Element::Muv3, 0);
   add(cfg_.sac.z, Element::Sac, 0);
   std::stable_sort(planes_.begin(), planes_.end(), [](const Plane& a, const Plane& b) { return a.z < b.z; });
+
+  // per-plane constants; neutral particles (photons) only interact with the tank wall,
+  // the LAV, IRC, LKr, iron wall and SAC, so the other planes outside the tank are skipped
+  for (const Plane& pl : planes_) {
+    PlaneInfo pi{pl.z, pl.element, pl.station, kInf};
+    if (pl.z >= cfg_.tank.zStart && pl.z <= cfg_.tank.zEnd)
+      pi.tankRadius = pl.element == Element::TankWall ? cfg_.tank.radius[pl.station - 1] : tankRadius(pl.z);
+    if (pl.element == Element::Lav) pi.a = cfg_.lav.stations[pl.station - 1].rInner;
+    if (pl.element == Element::Straw) pi.a = cfg_.straw.holeCentreX[pl.station - 1];
+    chargedPlanes_.push_back(pi);
+    const bool neutralInteracts = pl.element == Element::TankWall || pl.element == Element::Lav ||
+                                  pl.element == Element::Irc || pl.element == Element::Lkr ||
+                                  pl.element == Element::Iron || pl.element == Element::Sac;
+    if (neutralInteracts || pi.tankRadius < kInf) neutralPlanes_.push_back(pi);
+  }
+  buildGroups(chargedPlanes_, false);
+  buildGroups(neutralPlanes_, true);
+
+  pionInteractionProbability_ = 1.0 - std::exp(-cfg_.lkr.pionInteractionLengths);
+  {  // cumulative Binomial(nSectors, sectorProbability) for the KTAG sector count
+    const int ns = cfg_.ktag.nSectors;
+    const double ps = cfg_.ktag.sectorProbability;
+    double cdf = 0;
+    for (int k = 0; k <= ns; ++k) {
+      double c = 1;  // binomial coefficient
+      for (int j = 1; j <= k; ++j) c = c * (ns - k + j) / j;
+      cdf += c * std::pow(ps, k) * std::pow(1.0 - ps, ns - k);
+      ktagCdf_.push_back(cdf);
+    }
+    ktagCdf_.back() = 1.0;
+  }
+  const double w = cfg_.accidentals.window;
+  muGtk_ = beam_.config().rate * 2.0 * cfg_.gtk.accidentalWindow;
+  muLav_ = cfg_.lav.accidentalRatePerNs * 2.0 * w;
+  muIrc_ = cfg_.irc.accidentalRatePerNs * 2.0 * w;
+  muSac_ = cfg_.sac.accidentalRatePerNs * 2.0 * w;
+  muLkr_ = cfg_.lkr.accidentalRatePerNs * 2.0 * w;
+  muChanti_ = cfg_.chanti.accidentalRatePerNs * 2.0 * w;
+  expMuGtk_ = std::exp(-muGtk_);
+  expMuLav_ = std::exp(-muLav_);
+  expMuIrc_ = std::exp(-muIrc_);
+  expMuSac_ = std::exp(-muSac_);
+  expMuLkr_ = std::exp(-muLkr_);
+  expMuChanti_ = std::exp(-muChanti_);
+}
+
+void FastSimulation::buildGroups(std::vector<PlaneInfo>& planes, bool neutral) {
+  // threshold below which a plane does nothing: the tank radius (stopped if R > it), and
+  // for a LAV its inner radius (hit if R >= it); -1: the plane can act at any radius
+  auto threshold = [neutral](const PlaneInfo& p) {
+    if (p.element == Element::TankWall) return p.tankRadius;
+    if (p.element == Element::Lav) return std::min(p.a, p.tankRadius);
+    if (neutral && p.tankRadius < kInf) return p.tankRadius;  // inside the tank: only the wall
+    return -1.0;
+  };
+  for (std::size_t i = planes.size(); i-- > 0;) {
+    const double t = threshold(planes[i]);
+    planes[i].groupEnd = i;
+    planes[i].groupMin = t;
+    if (t > 0 && i + 1 < planes.size() && threshold(planes[i + 1]) > 0) {
+      planes[i].groupEnd = planes[i + 1].groupEnd;
+      planes[i].groupMin = std::min(t, planes[i + 1].groupMin);
+    }
+  }
 }
 
 double FastSimulation::tankRadius(double z) const {
@@ -154,6 +225,7 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
   int q = chargeOf(pdg);
   Vector3 x = start;
   Vector3 p = p4.vec();
+  double tx = 0, ty = 0;  // slopes p.x / p.z, p.y / p.z of the current momentum (p.z > 0)
 
   // z of the next decay in flight of the current particle (infinity: none before the end)
   auto sampleDecay = [&]() -> double {
@@ -173,10 +245,14 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
     const double z = x.z + lz * rng.exponential();
     return z < cfg_.tank.decayZEnd ? z : kInf;
   };
+  auto setSlopes = [&] {
+    tx = p.x / p.z;
+    ty = p.y / p.z;
+  };
   auto moveTo = [&](double z) {
     const double dz = z - x.z;
-    x.x += p.x / p.z * dz;
-    x.y += p.y / p.z * dz;
+    x.x += tx * dz;
+    x.y += ty * dz;
     x.z = z;
   };
   auto stop = [&](Element e) {
@@ -190,10 +266,15 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
     traj.finalPdgId = pdg;
     return;
   }
+  setSlopes();
+  // only pi and mu decay, and they stay charged (pi -> mu -> e): a neutral particle never
+  // changes species, so it can use the reduced plane list
+  const std::vector<PlaneInfo>& planes = q != 0 ? chargedPlanes_ : neutralPlanes_;
   double zDecay = sampleDecay();
   bool absorbing = false;  // pion entered the LKr: hadronic absorption, no later decay
 
-  for (const Plane& plane : planes_) {
+  for (std::size_t ip = 0; ip < planes.size(); ++ip) {
+    const PlaneInfo& plane = planes[ip];
     if (plane.z <= x.z) continue;
     while (zDecay <= plane.z) {
       moveTo(zDecay);
@@ -223,23 +304,35 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
         traj.finalPdgId = pdg;
         return;
       }
+      setSlopes();
       zDecay = sampleDecay();
     }
     moveTo(plane.z);
     const double r = rad(x.x, x.y);
-    if (plane.z >= cfg_.tank.zStart && plane.z <= cfg_.tank.zEnd) {
-      const double rt = plane.element == Element::TankWall ? cfg_.tank.radius[plane.station - 1] : tankRadius(plane.z);
-      if (r > rt) {
-        record(Element::TankWall, 0, true);
-        stop(Element::TankWall);
-        return;
+    if (plane.groupEnd > ip + 1 && r < plane.groupMin) {
+      // a run of passive planes: cross it in one step if R stays below its threshold at
+      // the far end too and the particle does not decay before
+      const double zLast = planes[plane.groupEnd].z;
+      if (zDecay > zLast) {
+        const double dz = zLast - x.z;
+        const double xe = x.x + tx * dz, ye = x.y + ty * dz;
+        if (rad(xe, ye) < plane.groupMin) {
+          x = {xe, ye, zLast};
+          ip = plane.groupEnd;
+          continue;
+        }
       }
+    }
+    if (r > plane.tankRadius) {  // +inf outside the vacuum tank
+      record(Element::TankWall, 0, true);
+      stop(Element::TankWall);
+      return;
     }
     switch (plane.element) {
       case Element::TankWall:
         break;
       case Element::Lav:
-        if (r >= cfg_.lav.stations[plane.station - 1].rInner) {
+        if (r >= plane.a) {
           // muons cross the lead glass (MIP signal); everything else is absorbed
           if (std::abs(pdg) == pdg::kMuon) {
             if (!traj.find(Element::Lav, plane.station)) record(Element::Lav, plane.station, true);
@@ -252,8 +345,7 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
         break;
       case Element::Straw: {
         if (q == 0) break;
-        const int k = plane.station - 1;
-        const double rh = rad(x.x - cfg_.straw.holeCentreX[k], x.y);
+        const double rh = rad(x.x - plane.a, x.y);
         const bool active = rh > cfg_.straw.holeRadius && r < cfg_.straw.outerRadius;
         record(Element::Straw, plane.station, active);
         if (active && opt.multipleScattering && cfg_.straw.radiationLengths > 0) {
@@ -262,10 +354,11 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
           const double m = std::abs(pdg) == pdg::kElectron ? mE_ : (std::abs(pdg) == pdg::kMuon ? mMu_ : mPi_);
           const double beta = pm / std::sqrt(pm * pm + m * m);
           const double theta0 = highland_ / (beta * pm);
-          const double sx = p.x / p.z + theta0 * rng.gaussian();
-          const double sy = p.y / p.z + theta0 * rng.gaussian();
+          const double sx = tx + theta0 * rng.gaussian();
+          const double sy = ty + theta0 * rng.gaussian();
           const double pz = pm / std::sqrt(1.0 + sx * sx + sy * sy);
           p = {sx * pz, sy * pz, pz};
+          setSlopes();
         }
         break;
       }
@@ -279,6 +372,7 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
             return;
           }
           p.z = std::sqrt(pm * pm - pt2);  // a magnetic field keeps |p|
+          setSlopes();
           record(Element::Magnet, 0, true);
         }
         break;
@@ -286,7 +380,7 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
         if (q != 0) {
           const auto& c = cfg_.rich;
           const double dz = c.zBack - c.zFront;
-          const double xb = x.x + p.x / p.z * dz, yb = x.y + p.y / p.z * dz;
+          const double xb = x.x + tx * dz, yb = x.y + ty * dz;
           const double rf = rad(x.x - c.frontHoleCentreX, x.y);
           const double rb = rad(xb - c.backHoleCentreX, yb);
           const bool active = rf > c.holeRadius && rb > c.holeRadius && rf < c.outerRadius && rb < c.outerRadius;
@@ -395,10 +489,12 @@ void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent&
   out.index = truth.index;
   const double t0 = truth.beamOrigin.e;
   out.eventTime = t0;
-  RandomStream rng(cfg_.seed, streamId("detector"), truth.index);
+  static constexpr std::uint64_t kDetectorStream = streamId("detector");
+  RandomStream rng(cfg_.seed, kDetectorStream, truth.index);
   kaonResponse(truth, rng, out);
   const Vector3 vertex = truth.decayVertex.vec();
-  Trajectory traj;
+  // one trajectory buffer per thread (2 kB: not zeroed per event); transport() resets it
+  static thread_local Trajectory traj;
   for (std::size_t i = 0; i < truth.nParticles; ++i) {
     const auto& tp = truth.particles[i];
     if (tp.status != 1 || isNeutrino(tp.pdgId)) continue;
@@ -406,7 +502,8 @@ void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent&
     particleResponse(traj, static_cast<int>(i), t0, rng, out);
   }
   if (cfg_.accidentals.enabled) {
-    RandomStream acc(cfg_.seed, streamId("accidentals"), truth.index);
+    static constexpr std::uint64_t kAccidentalStream = streamId("accidentals");
+    RandomStream acc(cfg_.seed, kAccidentalStream, truth.index);
     accidentals(truth, acc, out);
   }
   mergeClusters(out);
@@ -415,8 +512,10 @@ void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent&
 void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const {
   const double t0 = truth.beamOrigin.e;
   // KTAG: each sector fires with probability sectorProbability
+  // (the number of firing sectors is Binomial(nSectors, p): inversion with one uniform)
+  const double uk = rng.uniform();
   int n = 0;
-  for (int s = 0; s < cfg_.ktag.nSectors; ++s) n += rng.uniform() < cfg_.ktag.sectorProbability;
+  while (n < cfg_.ktag.nSectors && uk > ktagCdf_[n]) ++n;
   out.ktag.nSectors = n;
   out.ktag.tagged = n >= cfg_.ktag.minSectors;
   out.ktag.time = t0 + cfg_.ktag.sigmaTime * rng.gaussian();
@@ -526,8 +625,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
       e = cfg_.lkr.mipMean + cfg_.lkr.mipSigma * rng.gaussian();
     } else {  // charged pion (or other hadron)
       type = ClusterType::Hadron;
-      const double pInt = 1.0 - std::exp(-cfg_.lkr.pionInteractionLengths);
-      if (rng.uniform() < pInt) {
+      if (rng.uniform() < pionInteractionProbability_) {
         pionInteracted = true;
         const double f = std::clamp(cfg_.lkr.pionEoverPMean + cfg_.lkr.pionEoverPSigma * rng.gaussian(), 0.05, 1.05);
         e = f * pm;
@@ -631,14 +729,18 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
     const int a = std::abs(rich->pdgId);
     const double m = a == pdg::kElectron ? mE_ : (a == pdg::kMuon ? mMu_ : (a == pdg::kPiPlus ? mPi_ : mass(a)));
     const double pr = rich->momentum.mag();
-    const double theta = cherenkovAngle(pr, m);
-    if (theta > 0) {
-      const int nh = poisson(expectedRingHits(pr, m), rng);
+    // cos(theta_c) = 1 / (n beta); closed forms of expectedRingHits and ringRadius
+    // (sin^2 = 1 - cos^2, tan = sin / cos) without acos/sin/tan
+    const double cosTheta = std::sqrt(pr * pr + m * m) / ((1.0 + cfg_.rich.indexMinusOne) * pr);
+    if (cosTheta < 1.0) {
+      const double sin2 = (1.0 - cosTheta) * (1.0 + cosTheta);
+      const int nh = poisson(cfg_.rich.hitsAtSaturation * sin2 / sin2ThetaMax_, rng);
       if (nh >= cfg_.rich.minHits) {
         const double sn = std::sqrt(static_cast<double>(nh));
         t->hasRing = true;
         t->ringHits = nh;
-        t->ringRadius = cfg_.rich.focalLength * std::tan(theta) + cfg_.rich.sigmaRadiusPerHit / sn * rng.gaussian();
+        t->ringRadius = cfg_.rich.focalLength * std::sqrt(sin2) / cosTheta +
+                        cfg_.rich.sigmaRadiusPerHit / sn * rng.gaussian();
         t->ringTime = t0 + cfg_.rich.sigmaTimePerHit / sn * rng.gaussian();
       }
     }
@@ -663,7 +765,7 @@ void FastSimulation::accidentals(const generator::TruthEvent& truth, RandomStrea
   const double t0 = truth.beamOrigin.e;
   // pile-up beam tracks in the GTK
   const double wg = cfg_.gtk.accidentalWindow;
-  const int nb = poisson(beam_.config().rate * 2.0 * wg, rng);
+  const int nb = poisson(muGtk_, expMuGtk_, rng);
   for (int i = 0; i < nb; ++i) {
     const int species = beam_.sampleSpecies(rng);
     const generator::BeamParticle b = beam_.sample(species, rng);
@@ -689,8 +791,8 @@ void FastSimulation::accidentals(const generator::TruthEvent& truth, RandomStrea
   }
   // random hits in the vetoes and the LKr in the readout window
   const double w = cfg_.accidentals.window;
-  auto vetoHits = [&](VetoDetector d, double rate, double meanE, int nStations) {
-    const int n = poisson(rate * 2.0 * w, rng);
+  auto vetoHits = [&](VetoDetector d, double mu, double expMinusMu, double meanE, int nStations) {
+    const int n = poisson(mu, expMinusMu, rng);
     for (int i = 0; i < n; ++i) {
       const int station = nStations > 0 ? 1 + std::min(nStations - 1, static_cast<int>(rng.uniform() * nStations)) : 0;
       const double e = meanE * rng.exponential();
@@ -699,10 +801,10 @@ void FastSimulation::accidentals(const generator::TruthEvent& truth, RandomStrea
       if (h) *h = {d, station, e, t, -1};
     }
   };
-  vetoHits(VetoDetector::LAV, cfg_.lav.accidentalRatePerNs, cfg_.lav.accidentalMeanEnergy, 12);
-  vetoHits(VetoDetector::IRC, cfg_.irc.accidentalRatePerNs, cfg_.irc.accidentalMeanEnergy, 0);
-  vetoHits(VetoDetector::SAC, cfg_.sac.accidentalRatePerNs, cfg_.sac.accidentalMeanEnergy, 0);
-  const int nl = poisson(cfg_.lkr.accidentalRatePerNs * 2.0 * w, rng);
+  vetoHits(VetoDetector::LAV, muLav_, expMuLav_, cfg_.lav.accidentalMeanEnergy, 12);
+  vetoHits(VetoDetector::IRC, muIrc_, expMuIrc_, cfg_.irc.accidentalMeanEnergy, 0);
+  vetoHits(VetoDetector::SAC, muSac_, expMuSac_, cfg_.sac.accidentalMeanEnergy, 0);
+  const int nl = poisson(muLkr_, expMuLkr_, rng);
   for (int i = 0; i < nl; ++i) {
     const double r1 = cfg_.lkr.rInner, r2 = cfg_.lkr.apothem;
     const double r = std::sqrt(r1 * r1 + rng.uniform() * (r2 * r2 - r1 * r1));
@@ -712,7 +814,7 @@ void FastSimulation::accidentals(const generator::TruthEvent& truth, RandomStrea
     LkrCluster* c = DetectorEvent::push(out.lkr, out.nLkr, out.overflow);
     if (c) *c = {e, r * std::cos(phi), r * std::sin(phi), t, -1, ClusterType::Accidental, true};
   }
-  const int nc = poisson(cfg_.chanti.accidentalRatePerNs * 2.0 * w, rng);
+  const int nc = poisson(muChanti_, expMuChanti_, rng);
   for (int i = 0; i < nc; ++i) {
     const int station = 1 + std::min(5, static_cast<int>(rng.uniform() * 6));
     const double t = t0 + rng.uniform(-w, w);

@@ -15,6 +15,73 @@ using detector::DetectorEvent;
 
 namespace {
 inline double rad(double x, double y) { return std::sqrt(x * x + y * y); }
+
+/// A track as two straight lines (before and after the MNP33 kick), with the slopes
+/// computed once: the same arithmetic as Reconstruction::extrapolate, without the
+/// per-call divisions and square root.
+struct TrackLine {
+  double x0, y0, z0, tx, ty;  // before the magnet: x = x0 + tx (z - z0)
+  double zM, xM, yM, txA, tyA;  // after: x = xM + txA (z - zM)
+
+  TrackLine(const RecoTrack& t, double zMagnet, int kickSign, double ptKick) {
+    const Vector3& p = t.momentum;
+    const Vector3& x = t.positionStraw1;
+    x0 = x.x;
+    y0 = x.y;
+    z0 = x.z;
+    tx = p.x / p.z;
+    ty = p.y / p.z;
+    zM = zMagnet;
+    xM = x0 + tx * (zM - z0);
+    yM = y0 + ty * (zM - z0);
+    const double pm = p.mag();
+    const double px = p.x + t.charge * kickSign * ptKick;
+    const double pz = std::sqrt(std::max(pm * pm - px * px - p.y * p.y, 1e-12));
+    txA = px / pz;
+    tyA = p.y / pz;
+  }
+  Vector3 at(double z) const {
+    if (z <= zM) return {x0 + tx * (z - z0), y0 + ty * (z - z0), z};
+    return {xM + txA * (z - zM), yM + tyA * (z - zM), z};
+  }
+};
+
+bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::DetectorConfig& d) {
+  for (int k = 0; k < 4; ++k) {
+    const Vector3 x = line.at(d.straw.z[k]);
+    if (rad(x.x - d.straw.holeCentreX[k], x.y) <= d.straw.holeRadius || rad(x.x, x.y) >= d.straw.outerRadius)
+      return false;
+  }
+  const Vector3 rf = line.at(d.rich.zFront), rb = line.at(d.rich.zBack);
+  const double r1 = rad(rf.x - d.rich.frontHoleCentreX, rf.y), r2 = rad(rb.x - d.rich.backHoleCentreX, rb.y);
+  if (r1 <= d.rich.holeRadius || r2 <= d.rich.holeRadius || r1 >= d.rich.outerRadius || r2 >= d.rich.outerRadius)
+    return false;
+  const Vector3 ch = line.at(d.chod.zChod);
+  const double rc = rad(ch.x, ch.y);
+  if (rc <= d.chod.chodRMin || rc >= d.chod.chodRMax) return false;
+  const Vector3 nc = line.at(d.chod.zNewChod);
+  const double rn = rad(nc.x, nc.y);
+  if (rn <= d.chod.newChodRMin || rn >= d.chod.newChodRMax) return false;
+  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost)
+  for (const auto& lav : d.lav.stations) {
+    if (lav.zBack < vertexZ) continue;
+    for (double z : {lav.zFront, lav.zBack}) {
+      if (z < vertexZ) continue;
+      const Vector3 x = line.at(z);
+      if (rad(x.x, x.y) >= lav.rInner) return false;
+    }
+  }
+  const Vector3 lk = line.at(d.lkr.zFront);
+  const double ax = std::abs(lk.x), ay = std::abs(lk.y);
+  if (rad(lk.x, lk.y) <= d.lkr.rInner || ax >= d.lkr.apothem || ay >= d.lkr.apothem ||
+      ax + ay >= std::sqrt(2.0) * d.lkr.apothem)
+    return false;
+  const Vector3 m3 = line.at(d.muv.zMuv3);
+  if (rad(m3.x, m3.y) <= d.muv.muv3RInner || std::abs(m3.x) >= d.muv.muv3HalfSide ||
+      std::abs(m3.y) >= d.muv.muv3HalfSide)
+    return false;
+  return true;
+}
 }  // namespace
 
 Cda closestApproach(const Vector3& p1, const Vector3& d1, const Vector3& p2, const Vector3& d2) {
@@ -33,7 +100,8 @@ Cda closestApproach(const Vector3& p1, const Vector3& d1, const Vector3& p2, con
 }
 
 double missingMass2(const Vector3& pK, const Vector3& p, double m) {
-  const FourVector k = FourVector::fromMass(pK, mass(pdg::kKPlus));
+  static const double mK = mass(pdg::kKPlus);
+  const FourVector k = FourVector::fromMass(pK, mK);
   const FourVector x = FourVector::fromMass(p, m);
   return (k - x).m2();
 }
@@ -80,41 +148,7 @@ Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
 }
 
 bool Reconstruction::inAcceptance(const RecoTrack& t) const {
-  const auto& d = det_;
-  for (int k = 0; k < 4; ++k) {
-    const Vector3 x = extrapolate(t, d.straw.z[k]);
-    if (rad(x.x - d.straw.holeCentreX[k], x.y) <= d.straw.holeRadius || rad(x.x, x.y) >= d.straw.outerRadius)
-      return false;
-  }
-  const Vector3 rf = extrapolate(t, d.rich.zFront), rb = extrapolate(t, d.rich.zBack);
-  const double r1 = rad(rf.x - d.rich.frontHoleCentreX, rf.y), r2 = rad(rb.x - d.rich.backHoleCentreX, rb.y);
-  if (r1 <= d.rich.holeRadius || r2 <= d.rich.holeRadius || r1 >= d.rich.outerRadius || r2 >= d.rich.outerRadius)
-    return false;
-  const Vector3 ch = extrapolate(t, d.chod.zChod);
-  const double rc = rad(ch.x, ch.y);
-  if (rc <= d.chod.chodRMin || rc >= d.chod.chodRMax) return false;
-  const Vector3 nc = extrapolate(t, d.chod.zNewChod);
-  const double rn = rad(nc.x, nc.y);
-  if (rn <= d.chod.newChodRMin || rn >= d.chod.newChodRMax) return false;
-  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost)
-  for (const auto& lav : d.lav.stations) {
-    if (lav.zBack < t.vertex.z) continue;
-    for (double z : {lav.zFront, lav.zBack}) {
-      if (z < t.vertex.z) continue;
-      const Vector3 x = extrapolate(t, z);
-      if (rad(x.x, x.y) >= lav.rInner) return false;
-    }
-  }
-  const Vector3 lk = extrapolate(t, d.lkr.zFront);
-  const double ax = std::abs(lk.x), ay = std::abs(lk.y);
-  if (rad(lk.x, lk.y) <= d.lkr.rInner || ax >= d.lkr.apothem || ay >= d.lkr.apothem ||
-      ax + ay >= std::sqrt(2.0) * d.lkr.apothem)
-    return false;
-  const Vector3 m3 = extrapolate(t, d.muv.zMuv3);
-  if (rad(m3.x, m3.y) <= d.muv.muv3RInner || std::abs(m3.x) >= d.muv.muv3HalfSide ||
-      std::abs(m3.y) >= d.muv.muv3HalfSide)
-    return false;
-  return true;
+  return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_);
 }
 
 double Reconstruction::richMass(double radius, double p) const {
@@ -217,10 +251,11 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       }
     }
     // LKr association
-    const Vector3 imp = extrapolateToLkr(t);
+    const TrackLine line(t, zMagnet_, kickSign_, ptKick_);
+    const Vector3 imp = line.at(zLkr_);
     impact[out.nTracks] = imp;
     t.lkrX = imp.x;
-    t.inAcceptance = inAcceptance(t);
+    t.inAcceptance = lineInAcceptance(line, t.vertex.z, det_);
     t.lkrY = imp.y;
     double bestDist = cfg_.lkrAssociationDistance;
     for (std::size_t c = 0; c < in.nLkr; ++c) {

@@ -135,12 +135,36 @@ class FastSimulation {
   void mergeClusters(DetectorEvent& out) const;
   double tankRadius(double z) const;
 
+  /// A transport plane with its per-plane constants, precomputed in the constructor.
+  struct PlaneInfo {
+    double z;
+    Element element;
+    int station;
+    double tankRadius;  ///< radius of the decay tank at this plane (+inf outside the tank)
+    double a = 0, b = 0;  ///< element constants (LAV: inner radius; STRAW: hole centre x)
+    /// Planes [this, groupEnd] where nothing happens to a particle with R below groupMin
+    /// (tank wall and LAV planes, and for neutral particles every plane inside the tank).
+    /// R along a straight line is convex in z, so R < groupMin at both ends of the run
+    /// means R < groupMin at every plane of it: the run is crossed in one step.
+    std::size_t groupEnd = 0;
+    double groupMin = 0;
+  };
+  static void buildGroups(std::vector<PlaneInfo>& planes, bool neutral);
+
   DetectorConfig cfg_;
   generator::Beam beam_;
   std::vector<Plane> planes_;  ///< sorted by z, built once
+  std::vector<PlaneInfo> chargedPlanes_;  ///< every plane, sorted by z
+  std::vector<PlaneInfo> neutralPlanes_;  ///< the planes where a neutral particle can stop
   double thetaMax_;            ///< Cherenkov angle at beta = 1
+  double sin2ThetaMax_;        ///< sin^2(thetaMax_)
   double highland_;            ///< Highland theta0 * beta * p for one chamber (GeV)
   double mPi_, mMu_, mE_, ctauPi_, ctauMu_;
+  double pionInteractionProbability_;  ///< 1 - exp(-LKr depth in interaction lengths)
+  std::vector<double> ktagCdf_;        ///< cumulative Binomial(KTAG sectors, sector probability)
+  /// exp(-mu) of the accidental Poisson means (GTK pile-up, LAV, IRC, SAC, LKr, CHANTI)
+  double expMuGtk_, expMuLav_, expMuIrc_, expMuSac_, expMuLkr_, expMuChanti_;
+  double muGtk_, muLav_, muIrc_, muSac_, muLkr_, muChanti_;
 };
 
 }  // namespace kaonlab::detector
