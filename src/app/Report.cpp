@@ -24,6 +24,7 @@ nlohmann::json Report::toJson() const {
 namespace {
 /// Pull when an uncertainty is known, otherwise the relative difference.
 std::string agreement(const ReportRow& r) {
+  if (r.published == 0 && r.publishedError == 0) return "-";  // no published value to compare with
   if (r.publishedError > 0 || r.kaonlabError > 0) return fmt::format("{:+.2f}σ", r.pull());
   if (r.published == 0) return "-";
   return fmt::format("{:+.1f}%", 100.0 * (r.kaonlab - r.published) / r.published);
