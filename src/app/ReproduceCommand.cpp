@@ -4,6 +4,7 @@
 // here as they land (docs/plan.md).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -155,6 +156,18 @@ void makePlots(const std::filesystem::path& dir) {
     fmt::print(stderr, "kaonlab reproduce: warning: plots not made ({} failed)\n", cmd);
 }
 
+/// Markdown section embedding the PNG plots found in `dir` (sorted by name).
+std::string plotSection(const std::filesystem::path& dir) {
+  std::vector<std::string> pngs;
+  for (const auto& e : std::filesystem::directory_iterator(dir))
+    if (e.path().extension() == ".png") pngs.push_back(e.path().filename().string());
+  if (pngs.empty()) return {};
+  std::sort(pngs.begin(), pngs.end());
+  std::string s = "\n## Plots\n\n";
+  for (const auto& p : pngs) s += fmt::format("![{}]({})\n\n", p.substr(0, p.size() - 4), p);
+  return s;
+}
+
 }  // namespace
 
 void addReproduceCommand(CLI::App& app) {
@@ -184,6 +197,7 @@ void addReproduceCommand(CLI::App& app) {
     io::writeFileAtomically(dir / "results.json", j.dump(2) + "\n");
     io::writeFileAtomically(dir / "report.md",
                             report.toMarkdown(fmt::format("kaonlab {} reproduction report", version())) +
+                                plotSection(dir) +
                                 fmt::format("\nWall time: {:.1f} s{}.\n", wall, opt->quick ? " (--quick)" : ""));
     fmt::print("{}\n", report.toText());
     fmt::print("wall time {:.1f} s; wrote {}/results.json and {}/report.md\n", wall, opt->output, opt->output);
