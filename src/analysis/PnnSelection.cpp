@@ -109,7 +109,7 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detect
   r.p = t.p;
   r.m2miss = t.m2miss;
 
-  if (static_cast<int>(ev.nTracks) > c.maxTracks) fail(PnnCut::OneTrack);
+  if (static_cast<int>(ev.nTracks) > c.maxTracks || (c.chodMultiplicityVeto && ev.chodVeto)) fail(PnnCut::OneTrack);
   if (t.charge <= 0 || t.nChambers < c.minChambers) fail(PnnCut::TrackQuality);
   if (!t.inAcceptance) fail(PnnCut::Acceptance);
   if (t.p < c.pMin || t.p > c.pMax) fail(PnnCut::Momentum);

@@ -650,8 +650,28 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   }
 
   // ---- charged-track detectors
-  // (particles that leave no STRAW track: their LKr/veto signals above are all that is kept)
-  if (nCh < cfg_.straw.minChambers) return;
+  // A charged particle without a STRAW track keeps its LKr/veto signals above and a
+  // CHOD/NewCHOD hit (DetectorEvent::chod, for the multiplicity veto); no random numbers are
+  // drawn for particles that cross neither (photons), so their streams are unchanged.
+  auto untrackedChodHit = [&] {
+    const Crossing* c = nullptr;
+    double sigmaT = 0;
+    if (chod && rng.uniform() < cfg_.chod.efficiency) {
+      c = chod;
+      sigmaT = cfg_.chod.chodSigmaTime;
+    } else if (newchod && rng.uniform() < cfg_.chod.efficiency) {
+      c = newchod;
+      sigmaT = cfg_.chod.newChodSigmaTime;
+    }
+    if (!c) return;
+    const double t = t0 + sigmaT * rng.gaussian();
+    ChodHit* h = DetectorEvent::push(out.chod, out.nChod, out.overflow);
+    if (h) *h = {c->position.x, c->position.y, t, c == newchod, truthIndex};
+  };
+  if (nCh < cfg_.straw.minChambers) {
+    untrackedChodHit();
+    return;
+  }
   const bool reconstructed = rng.uniform() < cfg_.straw.trackEfficiency;
 
   // MUV1/2 energies
@@ -697,7 +717,10 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
       m3t = t0 + cfg_.muv.muv3SigmaTime * rng.gaussian();
     }
   }
-  if (!reconstructed) return;
+  if (!reconstructed) {
+    untrackedChodHit();
+    return;
+  }
 
   StrawTrack* t = DetectorEvent::push(out.straw, out.nStraw, out.overflow);
   if (!t) return;

@@ -117,7 +117,7 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
   require(cfg_.gtkTimeWindow > 0, "gtk_time_window_ns", "must be > 0");
   require(cfg_.beamMomentum > 0, "beam_momentum_GeV", "must be > 0");
   require(cfg_.lavWindow >= 0 && cfg_.ircSacWindow >= 0 && cfg_.lkrWindowLowE >= 0 && cfg_.lkrWindowHighE >= 0 &&
-              cfg_.chantiWindow >= 0 && cfg_.muv3Window >= 0,
+              cfg_.chantiWindow >= 0 && cfg_.muv3Window >= 0 && cfg_.chodWindow >= 0,
           "windows", "veto windows must be >= 0");
   require(cfg_.lkrTrackDistance >= 0 && cfg_.lkrAssociationDistance >= 0, "lkr_track_distance_mm", "must be >= 0");
   for (double m : cfg_.threeTrackMasses) require(m >= 0, "three_track_masses", "must be >= 0");
@@ -314,6 +314,10 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
   out.photonVeto = out.lavVeto || out.ircVeto || out.sacVeto || out.lkrVeto;
   for (std::size_t h = 0; h < in.nChanti; ++h)
     if (std::abs(in.chanti[h].time - tRef) < cfg_.chantiWindow) out.chantiVeto = true;
+  // multiplicity: CHOD/NewCHOD hits of charged particles without a STRAW track
+  for (std::size_t h = 0; h < in.nChod; ++h)
+    if (std::abs(in.chod[h].time - tRef) < cfg_.chodWindow) ++out.nChodExtra;
+  out.chodVeto = out.nChodExtra > 0;
 
   // ---- best three-track vertex
   if (out.nTracks >= 3) {

@@ -59,6 +59,9 @@ struct PnnSelectionConfig {
   // single track (§4.3 "Single track: >= 4 STRAW chambers")
   int maxTracks = 1;
   int minChambers = 4;
+  /// part of the one-track cut: no in-time CHOD/NewCHOD hit of a charged particle without a
+  /// STRAW track (RecoEvent::chodVeto; §4.3 "multiplicity: CHOD/NewCHOD/LKr coincidences")
+  bool chodMultiplicityVeto = true;
   // pi+ momentum: 15-45 GeV/c in 2018 (talk "pi+ momentum range 15-45 GeV/c"; §4.3 M), 15-35 in 2016-17 (§4.3, K2pi.cc)
   double pMin = 15.0 * units::GeV;
   double pMax = 45.0 * units::GeV;

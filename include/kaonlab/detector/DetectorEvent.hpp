@@ -81,8 +81,21 @@ struct ChantiHit {
   int truthIndex = -1;
 };
 
+/// CHOD (else NewCHOD) hit of a charged particle that has no STRAW track (a particle that
+/// crossed fewer than the minimum number of chambers, or whose track was not reconstructed).
+/// The hits of tracked particles are part of their StrawTrack (hasChod/chodTime): this list
+/// is what the multiplicity veto sees (na62-detector.md §4.3 "multiplicity: CHOD/NewCHOD/LKr
+/// coincidences").
+struct ChodHit {
+  double x = 0, y = 0;  ///< mm, at the plane that gave the hit
+  double time = 0;      ///< ns
+  bool newChod = false; ///< the hit is from the NewCHOD (the CHOD missed it or was not crossed)
+  int truthIndex = -1;
+};
+
 struct DetectorEvent {
-  static constexpr std::size_t kMaxGtk = 16, kMaxStraw = 8, kMaxLkr = 24, kMaxVeto = 32, kMaxChanti = 8;
+  static constexpr std::size_t kMaxGtk = 16, kMaxStraw = 8, kMaxLkr = 24, kMaxVeto = 32, kMaxChanti = 8,
+                               kMaxChod = 8;
 
   std::uint64_t index = 0;
   double eventTime = 0;  ///< truth: K+ time at GTK3 (ns)
@@ -97,11 +110,13 @@ struct DetectorEvent {
   std::size_t nVeto = 0;
   std::array<ChantiHit, kMaxChanti> chanti{};
   std::size_t nChanti = 0;
+  std::array<ChodHit, kMaxChod> chod{};  ///< untracked charged particles only (see ChodHit)
+  std::size_t nChod = 0;
   std::uint32_t overflow = 0;  ///< objects dropped for lack of capacity
 
   void clear() {
     ktag = {};
-    nGtk = nStraw = nLkr = nVeto = nChanti = 0;
+    nGtk = nStraw = nLkr = nVeto = nChanti = nChod = 0;
     overflow = 0;
   }
   template <class T, std::size_t N>

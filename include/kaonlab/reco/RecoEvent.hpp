@@ -65,6 +65,10 @@ struct RecoEvent {
   // vetoes, w.r.t. the best track time (or the KTAG time without a track)
   bool lavVeto = false, ircVeto = false, sacVeto = false, lkrVeto = false, photonVeto = false;
   int nLkrExtra = 0;         ///< in-time LKr clusters not associated with any track
+  /// In-time CHOD/NewCHOD hits of charged particles without a STRAW track (multiplicity
+  /// veto, na62-detector.md §4.3); chodVeto = nChodExtra > 0
+  int nChodExtra = 0;
+  bool chodVeto = false;
   bool chantiVeto = false;
   // three-track vertex
   bool hasVertex3 = false;
@@ -84,6 +88,8 @@ struct RecoEvent {
     ktagTime = 0;
     lavVeto = ircVeto = sacVeto = lkrVeto = photonVeto = chantiVeto = false;
     nLkrExtra = 0;
+    nChodExtra = 0;
+    chodVeto = false;
     hasVertex3 = false;
     vertex3Tracks = {-1, -1, -1};
     vertex3 = {};

@@ -46,6 +46,10 @@ class Reconstruction {
     double lkrAssociationDistance = 50.0 * units::mm;  ///< track-cluster association for E/p (model)
     double lkrMinEnergy = 0.0;                 ///< GeV
     double chantiWindow = 3.0 * units::ns;     ///< §4.3 (iv)
+    /// CHOD/NewCHOD multiplicity veto: hits of untracked charged particles within this window
+    /// (§4.3 "multiplicity: CHOD/NewCHOD/LKr coincidences"; the window is a model, 3 sigma of
+    /// the 1 ns NewCHOD resolution)
+    double chodWindow = 3.0 * units::ns;
     double muv3Window = 7.0 * units::ns;       ///< §3
     /// Mass hypotheses of the three-track vertex, in the order of the tracks (m_pi each).
     std::array<double, 3> threeTrackMasses{0.13957039, 0.13957039, 0.13957039};
