@@ -116,6 +116,38 @@ void ThreeBodyDalitz::momenta(const Point& pt, RandomStream& rng, FourVector& p1
 }
 
 // ---------------------------------------------------------------------------------------
+void buildAliasTable(const std::vector<double>& weights, std::vector<double>& prob,
+                     std::vector<std::uint32_t>& alias) {
+  // Walker's alias method (Vose's stable construction)
+  const std::size_t n = weights.size();
+  double total = 0;
+  for (double w : weights) total += w;
+  prob.assign(n, 1.0);
+  alias.resize(n);
+  std::vector<double> scaled(n);
+  std::vector<std::uint32_t> small, large;
+  for (std::size_t i = 0; i < n; ++i) {
+    alias[i] = static_cast<std::uint32_t>(i);
+    scaled[i] = weights[i] * n / total;
+    (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
+  }
+  while (!small.empty() && !large.empty()) {
+    const auto s = small.back();
+    small.pop_back();
+    const auto l = large.back();
+    prob[s] = scaled[s];
+    alias[s] = l;
+    scaled[l] -= 1.0 - scaled[s];
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+  for (auto i : small) prob[i] = 1.0;
+  for (auto i : large) prob[i] = 1.0;
+}
+
+// ---------------------------------------------------------------------------------------
 DalitzEnvelope::DalitzEnvelope(const ThreeBodyDalitz& dalitz, const Density& density, int nx, int ny,
                                int gridPerCell, double margin)
     : dalitz_(dalitz), nx_(nx), ny_(ny) {
@@ -154,31 +186,10 @@ DalitzEnvelope::DalitzEnvelope(const ThreeBodyDalitz& dalitz, const Density& den
             const std::size_t c = static_cast<std::size_t>(iy) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(ix);
             mass[c] = cellMax_[c];
           }
-  // Walker/Vose alias table over the cells
   double total = 0;
   for (double v : mass) total += v;
   if (!(total > 0)) throw std::invalid_argument("DalitzEnvelope: density vanishes everywhere");
-  aliasProb_.assign(n, 0.0);
-  alias_.assign(n, 0);
-  std::vector<double> scaled(n);
-  std::vector<std::size_t> small, large;
-  for (std::size_t c = 0; c < n; ++c) {
-    scaled[c] = mass[c] * static_cast<double>(n) / total;
-    (scaled[c] < 1.0 ? small : large).push_back(c);
-  }
-  while (!small.empty() && !large.empty()) {
-    const std::size_t s = small.back(), l = large.back();
-    small.pop_back();
-    aliasProb_[s] = scaled[s];
-    alias_[s] = l;
-    scaled[l] -= 1.0 - scaled[s];
-    if (scaled[l] < 1.0) {
-      large.pop_back();
-      small.push_back(l);
-    }
-  }
-  for (std::size_t c : large) aliasProb_[c] = 1.0;
-  for (std::size_t c : small) aliasProb_[c] = 1.0;
+  buildAliasTable(mass, aliasProb_, alias_);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -67,6 +67,12 @@ class ThreeBodyDalitz {
   double m12Min_, m12Max_, m23Min_, m23Max_;
 };
 
+/// Walker's alias table (Vose's stable construction) for the discrete distribution
+/// `weights` (>= 0, not all 0): draw u in [0, n), k = floor(u); keep k if u - k < prob[k],
+/// else take alias[k].
+void buildAliasTable(const std::vector<double>& weights, std::vector<double>& prob,
+                     std::vector<std::uint32_t>& alias);
+
 /// Accept-reject sampling of a density on the Dalitz plane with a piecewise-constant
 /// envelope: the (m12^2, m23^2) box is cut into nx x ny cells, each with the maximum of the
 /// density over a (k+1) x (k+1) grid of the whole cell (corners and interior, also outside
@@ -110,7 +116,7 @@ class DalitzEnvelope {
   int nx_, ny_;
   double x0_, y0_, dx_, dy_;
   std::vector<double> cellMax_, aliasProb_;
-  std::vector<std::size_t> alias_;
+  std::vector<std::uint32_t> alias_;
   mutable std::atomic<std::uint64_t> overflows_{0};
 };
 

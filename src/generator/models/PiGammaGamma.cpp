@@ -61,36 +61,6 @@ cplx loopR(double x) {
   return -1.0 / 6.0 + 2.0 / x - s / x * cplx(std::log((1.0 - s) / (1.0 + s)), -pi);
 }
 
-void buildAlias(const std::vector<double>& weights, std::vector<double>& prob,
-                std::vector<std::uint32_t>& alias) {
-  // Walker's alias method (Vose's stable construction)
-  const std::size_t n = weights.size();
-  double total = 0;
-  for (double w : weights) total += w;
-  prob.assign(n, 1.0);
-  alias.resize(n);
-  std::vector<double> scaled(n);
-  std::vector<std::uint32_t> small, large;
-  for (std::size_t i = 0; i < n; ++i) {
-    alias[i] = static_cast<std::uint32_t>(i);
-    scaled[i] = weights[i] * n / total;
-    (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
-  }
-  while (!small.empty() && !large.empty()) {
-    const auto s = small.back();
-    small.pop_back();
-    const auto l = large.back();
-    prob[s] = scaled[s];
-    alias[s] = l;
-    scaled[l] -= 1.0 - scaled[s];
-    if (scaled[l] < 1.0) {
-      large.pop_back();
-      small.push_back(l);
-    }
-  }
-  for (auto i : small) prob[i] = 1.0;
-  for (auto i : large) prob[i] = 1.0;
-}
 
 /// Isotropic unit vector without trigonometric functions (Marsaglia, Ann. Math. Stat. 43
 /// (1972) 645).
@@ -303,7 +273,7 @@ void PiGammaGammaDecay::buildEnvelope() {
     bin.eps = 4.0 * err + 1e-9 * pscale;
     binMass[k] = bin.g * binWidth_;
   }
-  buildAlias(binMass, aliasProb_, alias_);
+  buildAliasTable(binMass, aliasProb_, alias_);
 }
 
 std::uint64_t PiGammaGammaDecay::boundViolations(int points) const {

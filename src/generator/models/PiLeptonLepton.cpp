@@ -41,37 +41,6 @@ std::complex<double> chiLoop(double w) {
   return 4.0 / 9.0 - 4.0 / (3.0 * w) - (1.0 - 4.0 / w) * g / 3.0;
 }
 
-/// Walker alias table for the discrete distribution `weights` (>= 0).
-void buildAlias(const std::vector<double>& weights, std::vector<double>& prob,
-                std::vector<std::uint32_t>& alias) {
-  const std::size_t n = weights.size();
-  double total = 0;
-  for (double w : weights) total += w;
-  prob.assign(n, 1.0);
-  alias.resize(n);
-  std::vector<double> scaled(n);
-  std::vector<std::uint32_t> small, large;
-  for (std::size_t i = 0; i < n; ++i) {
-    alias[i] = static_cast<std::uint32_t>(i);
-    scaled[i] = weights[i] * n / total;
-    (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::uint32_t>(i));
-  }
-  while (!small.empty() && !large.empty()) {
-    const auto s = small.back();
-    small.pop_back();
-    const auto l = large.back();
-    prob[s] = scaled[s];
-    alias[s] = l;
-    scaled[l] -= 1.0 - scaled[s];
-    if (scaled[l] < 1.0) {
-      large.pop_back();
-      small.push_back(l);
-    }
-  }
-  // leftovers (rounding): probability 1 of keeping the bin
-  for (auto i : small) prob[i] = 1.0;
-  for (auto i : large) prob[i] = 1.0;
-}
 
 /// Orthonormal basis (e1, e2) perpendicular to the unit vector n (Duff et al.,
 /// J. Comput. Graph. Tech. 6 (2017) 1).
@@ -178,7 +147,7 @@ void PiLeptonLeptonDecay::buildEnvelope() {
     squeeze_[i] = lo * (1.0 - kEnvelopeMargin);
     binMass[i] = envelope_[i] * binWidth_;
   }
-  buildAlias(binMass, aliasProb_, alias_);
+  buildAliasTable(binMass, aliasProb_, alias_);
 }
 
 std::complex<double> PiLeptonLeptonDecay::formFactor(double z) const {
