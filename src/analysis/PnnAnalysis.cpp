@@ -85,6 +85,7 @@ struct EventRecord {
   double pEscape = -1;   ///< P_esc of the event's photons (kinematic selection only; -1 = not computed)
   double factor = 0;     ///< weighted-estimate factor (events passing all but kWeightedCuts)
   bool muonTrack = false;
+  double caloWeight = 1;  ///< calorimetric pi+ ID working point for the track's particle (brute-force counts)
 };
 
 struct Scratch {
@@ -133,6 +134,9 @@ class ModeRunner {
     const reco::RecoTrack& t = s.reco.tracks[static_cast<std::size_t>(cls.track)];
     const int pdgTrack = std::abs(s.det.straw[static_cast<std::size_t>(t.strawIndex)].pdgAtStraw1);
     out.muonTrack = pdgTrack == pdg::kMuon;
+    // calorimetric pi+ ID working point (brute-force counts; PnnNormalisation)
+    out.caloWeight = out.muonTrack ? cfg_.normalisation.muonCaloMisId
+                                   : (pdgTrack == pdg::kElectron ? 1.0 : cfg_.normalisation.caloPionEfficiency);
     const bool kin = cls.passesAllBut(kKinematicIgnore);
     const bool weighted = cls.passesAllBut(kWeightedCuts | bit(PnnCut::SignalRegion));
     if (!kin && !weighted) return;
@@ -162,9 +166,10 @@ class ModeRunner {
     if (out.muonTrack) {
       // the RICH is simulated; the E/p < 0.8 part of the calorimetric cut is kept brute force
       const bool ePass = t.eOverP <= cfg_.selection.maxEOverP;
-      fMuon = ePass ? (1.0 - detCfg_.muv.muv3Efficiency) * cfg_.normalisation.muonCaloMisId : 0.0;
+      const auto& n = cfg_.normalisation;
+      fMuon = ePass ? n.muonCaloMisId * (n.muonMisIdIncludesMuv3 ? 1.0 : 1.0 - detCfg_.muv.muv3Efficiency) : 0.0;
     } else {
-      fMuon = (cls.failed & (bit(PnnCut::MuonVeto) | bit(PnnCut::CaloPionId))) ? 0.0 : 1.0;
+      fMuon = (cls.failed & (bit(PnnCut::MuonVeto) | bit(PnnCut::CaloPionId))) ? 0.0 : out.caloWeight;
     }
     out.factor = fPhoton * fMuon;
   }
@@ -222,28 +227,31 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   using P = PnnCut;
   const auto& c = e.cls;
   m.gen.add(e.w);
-  m.cutflow.fill(c, e.w);
+  m.cutflow.fill(c, e.w, e.caloWeight);
   const bool low = c.p <= pSplit;  // 2016-17 momentum range
+  const double wCalo = e.w * e.caloWeight;  // brute force with the calorimetric working point
   if (c.passed()) {
     auto& a = c.region == PnnRegion::R1 ? m.r1 : m.r2;
-    a[0].add(e.w);
-    if (low) a[1].add(e.w);
+    a[0].add(wCalo);
+    if (low) a[1].add(wCalo);
   }
   if (c.passesAllBut(kWeightedCuts) && e.factor > 0) {
     auto& a = c.region == PnnRegion::R1 ? m.r1w : m.r2w;
     a[0].add(e.w * e.factor);
     if (low) a[1].add(e.w * e.factor);
   }
-  if (c.passesAllBut(bit(P::SignalRegion))) m.noRegion.add(e.w);
+  if (c.passesAllBut(bit(P::SignalRegion))) m.noRegion.add(wCalo);
   if (c.passesAllBut(kWeightedCuts | bit(P::SignalRegion)) && e.factor > 0) {
     m.noRegionWeighted.add(e.w * e.factor);
     const int b = bin(c.m2miss, PnnBinning::kM2Min, PnnBinning::kM2Max, PnnBinning::kM2Bins);
     if (b >= 0) m.m2Selected[static_cast<std::size_t>(b)] += e.w * e.factor;
   }
-  if (c.passesAllBut(bit(P::PhotonVeto))) m.allButPhoton.add(e.w);
+  if (c.passesAllBut(bit(P::PhotonVeto))) m.allButPhoton.add(wCalo);
   if (e.muonTrack && c.passesAllBut(bit(P::MuonVeto) | bit(P::CaloPionId))) m.allButMuon.add(e.w);
   if (c.passesAllBut(kKinematicIgnore)) {
     m.kin.add(e.w);
+    if (c.region == PnnRegion::R1 || c.region == PnnRegion::R2 || c.region == PnnRegion::SignalBoxFail)
+      m.kinM2Window.add(e.w);
     if (c.inSignalRegion()) {
       m.kinSR.add(e.w);
       if (e.pEscape >= 0) m.kinSRPhotonEscape.add(e.w * e.pEscape);
@@ -252,8 +260,8 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
     if (!(c.failed & bit(P::RichPionId))) {
       m.kinRichPass.add(e.w);
       if (!(c.failed & bit(P::CaloPionId))) {
-        m.kinRichCaloPass.add(e.w);
-        if (!(c.failed & bit(P::MuonVeto))) m.kinRichCaloMuvPass.add(e.w);
+        m.kinRichCaloPass.add(wCalo);
+        if (!(c.failed & bit(P::MuonVeto))) m.kinRichCaloMuvPass.add(wCalo);
       }
     }
     const int b = bin(c.m2miss, PnnBinning::kM2Min, PnnBinning::kM2Max, PnnBinning::kM2Bins);
@@ -451,9 +459,11 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
     PnnAnalysisConfig cm = cfg;
     cm.detector.muv.muv3Efficiency = 0.5;
     cm.selection.minCaloEnergyOverP = 0.0;
-    cm.normalisation.muonCaloMisId = 1.0;
+    cm.normalisation.muonCaloMisId = 1.0;  // no calorimetric muon rejection: only the MUV3 inefficiency
+    cm.normalisation.muonMisIdIncludesMuv3 = false;
+    cm.selection.richMaxNonPion = 1.0;  // RICH mass window only: enough muons for the brute force
     const PnnModeResult mm = runPnnMode(cm, "kmu2", cfg.checkEvents, progress);
-    r.checks.push_back({"kmu2", "MUV3 efficiency 0.5, no calorimetric muon cut (mis-ID weight 1); all cuts but the signal region",
+    r.checks.push_back({"kmu2", "MUV3 efficiency 0.5, no calorimetric muon rejection (weight 1 - eff(MUV3)), RICH mass window only; all cuts but the signal region",
                         mm.fraction(mm.noRegion), mm.fraction(mm.noRegionWeighted)});
   }
   r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

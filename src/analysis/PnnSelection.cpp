@@ -53,6 +53,7 @@ void PnnSelectionConfig::validate() const {
   req(zMax > zMin, "z_min_m/z_max_m", "need z_min < z_max");
   req(ktagWindow > 0 && gtkWindow > 0 && maxCda > 0, "windows", "timing windows and CDA must be > 0");
   req(richMassMax > richMassMin, "rich_mass", "need min < max");
+  req(richMaxNonPion > 0 && richMaxNonPion <= 1, "rich_max_non_pion", "must be in (0, 1]");
   req(r1Max > r1Min && r2Max > r2Min && r1Max <= control1Max && control1Max <= k2piMax && k2piMax <= control2Max &&
           control2Max <= r2Min,
       "regions", "m2miss region edges must increase");
@@ -143,7 +144,9 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detect
     }
     if (!ok) fail(PnnCut::UpstreamVeto);
   }
-  if (!t.hasRing || t.richMass < c.richMassMin || t.richMass > c.richMassMax) fail(PnnCut::RichPionId);
+  if (!t.hasRing || t.richMass < c.richMassMin || t.richMass > c.richMassMax || t.richProbMuon >= c.richMaxNonPion ||
+      t.richProbElectron >= c.richMaxNonPion)
+    fail(PnnCut::RichPionId);
   if (t.eOverP > c.maxEOverP || (t.lkrEnergy + t.muv1Energy + t.muv2Energy) / t.p < c.minCaloEnergyOverP)
     fail(PnnCut::CaloPionId);
   if (t.muv3) fail(PnnCut::MuonVeto);

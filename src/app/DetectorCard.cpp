@@ -93,6 +93,10 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     d.straw.holeRadius = t.number("hole_radius_mm", d.straw.holeRadius / mm, 0, 1e3) * mm;
     d.straw.outerRadius = t.number("outer_radius_mm", d.straw.outerRadius / mm, 0, 1e4) * mm;
     d.straw.radiationLengths = t.number("radiation_lengths", d.straw.radiationLengths, 0, 1);
+    d.straw.scatteringTail = t.boolean("scattering_tail", d.straw.scatteringTail);
+    d.straw.effectiveZ = t.number("effective_z", d.straw.effectiveZ, 1, 100);
+    d.straw.effectiveA = t.number("effective_a", d.straw.effectiveA, 1, 300);
+    d.straw.tailThreshold = t.number("tail_threshold", d.straw.tailThreshold, 1, 100);
     d.straw.minChambers = static_cast<int>(t.integer("min_chambers", d.straw.minChambers, 2, 4));
     d.straw.trackEfficiency = t.number("track_efficiency", d.straw.trackEfficiency, 0, 1);
     d.straw.sigmaPConstant = t.number("sigma_p_constant", d.straw.sigmaPConstant, 0, 1);

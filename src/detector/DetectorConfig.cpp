@@ -103,6 +103,10 @@ void DetectorConfig::validate() const {
   c.require(straw.outerRadius > straw.holeRadius, "straw.outer_radius_mm", "must be > hole_radius_mm");
   c.require(straw.radiationLengths >= 0 && straw.radiationLengths < 0.5, "straw.radiation_lengths",
             "must be in [0, 0.5)");
+  c.require(straw.effectiveZ >= 1 && straw.effectiveZ <= 100, "straw.effective_z", "an atomic number in [1, 100]");
+  c.require(straw.effectiveA >= 1 && straw.effectiveA <= 300, "straw.effective_a", "a mass number in [1, 300]");
+  c.require(straw.tailThreshold >= 1 && straw.tailThreshold <= 100, "straw.tail_threshold",
+            "a number of theta0 in [1, 100]");
   c.require(straw.minChambers >= 2 && straw.minChambers <= 4, "straw.min_chambers", "must be in [2, 4]");
   c.probability(straw.trackEfficiency, "straw.track_efficiency");
   c.nonNegative(straw.sigmaPConstant, "straw.sigma_p_constant");

@@ -1,8 +1,10 @@
 #include "kaonlab/detector/FastSimulation.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "kaonlab/core/ParticleData.hpp"
 #include "kaonlab/generator/PhaseSpace.hpp"
@@ -73,6 +75,13 @@ FastSimulation::FastSimulation(const DetectorConfig& cfg, const generator::BeamC
   sin2ThetaMax_ = std::sin(thetaMax_) * std::sin(thetaMax_);
   const double t = cfg_.straw.radiationLengths;
   highland_ = t > 0 ? 13.6 * MeV * std::sqrt(t) * (1.0 + 0.038 * std::log(t)) : 0.0;
+  if (cfg_.straw.scatteringTail && t > 0) {
+    // chi_c^2 / theta_cut^2 with both chi_c and theta_cut = k theta0 proportional to 1/(p beta)
+    const double pb = 1.0 * GeV;
+    const double chi = strawTailChiC2(pb);
+    const double cut = cfg_.straw.tailThreshold * highland_ / pb;
+    tailProbability_ = chi / (cut * cut);
+  }
 
   auto add = [&](double z, Element e, int station) { planes_.push_back({z, e, station}); };
   add(cfg_.tank.zStep1, Element::TankWall, 1);
@@ -176,6 +185,60 @@ double FastSimulation::strawSigmaPOverP(double p) const {
 double FastSimulation::strawSigmaAngle(double p) const {
   return quad(cfg_.straw.sigmaAngleConstant, cfg_.straw.sigmaAngleMsGeV / (p / GeV));
 }
+// ---- single Coulomb scattering tail in the STRAW chambers (docs/physics.md) -----------
+//
+// Moliere theory (Bethe, Phys. Rev. 89 (1953) 1256; Lynch & Dahl, NIM B58 (1991) 6, eq. 2):
+// chi_c^2 = 0.157 MeV^2 cm^2/g * Z(Z+1) x / A / (p beta)^2 for a singly charged particle, and
+// the probability of one scatter above a space angle theta >> chi_c is chi_c^2 / theta^2
+// (the Rutherford tail). With the radiation length X0 = 716.4 g/cm^2 A / (Z(Z+1) ln(287/sqrt Z))
+// (PDG, "Passage of particles through matter"), Z(Z+1) x / A = 716.4 g/cm^2 (x/X0) / ln(287/sqrt Z),
+// so only the chamber thickness in X0 and an effective Z are needed.
+namespace {
+constexpr double kChiC2Coefficient = 0.157 * 716.4 * MeV * MeV;  // 0.157 MeV^2 cm^2/g x 716.4 g/cm^2
+constexpr double kNuclearRadiusR0 = 1.2e-12 * mm;                // r0 of R = r0 A^(1/3) (1.2 fm)
+}  // namespace
+
+double FastSimulation::strawTailChiC2(double pBeta) const {
+  const auto& s = cfg_.straw;
+  return kChiC2Coefficient * s.radiationLengths / std::log(287.0 / std::sqrt(s.effectiveZ)) / (pBeta * pBeta);
+}
+double FastSimulation::strawTailThreshold(double p, double beta) const {
+  return cfg_.straw.tailThreshold * highland_ / (beta * p);
+}
+double FastSimulation::strawTailMaxAngle(double p) const {
+  // nuclear form factor: momentum transfers above hbar c / R are suppressed (model cut-off)
+  return constants::hbarc / (kNuclearRadiusR0 * std::cbrt(cfg_.straw.effectiveA)) / p;
+}
+
+FastSimulation::StrawKink FastSimulation::strawScatteringTail(double p, double beta, int mask,
+                                                               RandomStream& rng) const {
+  StrawKink k;
+  // chambers whose hard scatter changes the measurement: 1 (the direction is measured after
+  // it), 2 and 3 (the bending angle between the segments); chamber 4 is the last point
+  const int relevant = mask & 0b0111;
+  const int n = std::popcount(static_cast<unsigned>(relevant));
+  if (tailProbability_ <= 0 || n == 0) return k;
+  // one uniform decides whether and where; it is reused for the angle (u / P is uniform)
+  const double u = rng.uniform();
+  if (u >= n * tailProbability_) return k;
+  const int which = std::min(static_cast<int>(u / tailProbability_), n - 1);
+  const double v = std::clamp(u / tailProbability_ - which, 0.0, 1.0);
+  for (int c = 0, seen = 0; c < 3; ++c) {
+    if (!(relevant & (1 << c))) continue;
+    if (seen++ == which) {
+      k.chamber = c + 1;
+      break;
+    }
+  }
+  // P(> theta) = chi_c^2 / theta^2 above the threshold: theta = theta_cut / sqrt(1 - v)
+  const double theta = strawTailThreshold(p, beta) / std::sqrt(std::max(1.0 - v, 1e-300));
+  const double phi = 2.0 * std::numbers::pi * rng.uniform();
+  if (theta > strawTailMaxAngle(p)) return StrawKink{};  // beyond the nuclear cut-off
+  k.dSlopeX = theta * std::cos(phi);
+  k.dSlopeY = theta * std::sin(phi);
+  return k;
+}
+
 double FastSimulation::lkrSigmaE(double e) const {
   const double eg = std::max(e / GeV, 1e-3);
   const auto& l = cfg_.lkr;
@@ -731,10 +794,27 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   const int pdg1 = s1->pdgId;
   t->charge = chargeOf(pdg1);
   const double pTrue = magnet ? magnet->momentum.mag() : s1->momentum.mag();
-  const double pm = pTrue * (1.0 + strawSigmaPOverP(pTrue) * rng.gaussian());
+  double pm = pTrue * (1.0 + strawSigmaPOverP(pTrue) * rng.gaussian());
   const double sa = strawSigmaAngle(pTrue);
-  const double sx = s1->momentum.x / s1->momentum.z + sa * rng.gaussian();
-  const double sy = s1->momentum.y / s1->momentum.z + sa * rng.gaussian();
+  double sx = s1->momentum.x / s1->momentum.z + sa * rng.gaussian();
+  double sy = s1->momentum.y / s1->momentum.z + sa * rng.gaussian();
+  if (tailProbability_ > 0) {
+    // the Gaussian resolution above contains the multiple-scattering core; a hard single
+    // scatter adds a kink: in chamber 1 to the measured direction, in chambers 2-3 to the
+    // measured MNP33 bending angle alpha = p_T kick / p (momentum p' = p alpha / |alpha + dx|)
+    const int a = std::abs(pdg1);
+    const double m = a == pdg::kElectron ? mE_ : (a == pdg::kMuon ? mMu_ : (a == pdg::kPiPlus ? mPi_ : mass(a)));
+    const double beta = pTrue / std::sqrt(pTrue * pTrue + m * m);
+    const StrawKink kink = strawScatteringTail(pTrue, beta, mask, rng);
+    t->kinkChamber = static_cast<std::uint8_t>(kink.chamber);
+    if (kink.chamber == 1) {
+      sx += kink.dSlopeX;
+      sy += kink.dSlopeY;
+    } else if (kink.chamber > 1) {
+      const double alpha = cfg_.magnet.ptKick / pTrue;
+      pm *= alpha / std::max(std::abs(alpha + kink.dSlopeX), 1e-3 * alpha);
+    }
+  }
   const double pz = pm / std::sqrt(1.0 + sx * sx + sy * sy);
   t->momentum = {sx * pz, sy * pz, pz};
   const double dz1 = cfg_.straw.z[0] - s1->position.z;  // non-zero when STRAW1 was not crossed first

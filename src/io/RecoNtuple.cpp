@@ -104,6 +104,9 @@ void trackColumns(Col&& col, Tr& t, Key& k) {
   col("ring_hits", "", "RICH ring hits", t.ringHits);
   col("rich_mass", "GeV", "mass from ring radius + STRAW momentum (< 0: beta > 1/n cos)", t.richMass);
   col("p_rich", "GeV", "momentum from the ring radius under the pi+ hypothesis (0 = none)", t.pRich);
+  col("rich_prob_e", "", "RICH likelihood of the e+ hypothesis, normalised over e+, mu+, pi+ (0 = no ring)", t.richProbElectron);
+  col("rich_prob_mu", "", "RICH likelihood of the mu+ hypothesis, normalised", t.richProbMuon);
+  col("rich_prob_pi", "", "RICH likelihood of the pi+ hypothesis, normalised", t.richProbPion);
   col("lkr_index", "", "associated LKr cluster (-1: none)", t.lkrIndex);
   col("lkr_energy", "GeV", "energy of the associated LKr cluster", t.lkrEnergy);
   col("e_over_p", "", "LKr energy / track momentum", t.eOverP);

@@ -131,6 +131,8 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
   focalLength_ = det.rich.focalLength;
   mK_ = mass(pdg::kKPlus);
   mPi_ = mass(pdg::kPiPlus);
+  mMu_ = mass(pdg::kMuon);
+  mE_ = mass(pdg::kElectron);
 }
 
 Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
@@ -163,6 +165,44 @@ double Reconstruction::richMomentum(double radius, double m) const {
   const double beta = 1.0 / ((1.0 + indexMinusOne_) * std::cos(theta));
   if (beta >= 1.0) return 0.0;
   return m * beta / std::sqrt(1.0 - beta * beta);
+}
+
+double Reconstruction::richExpectedRadius(double p, double m) const {
+  // cos(theta_c) = 1 / (n beta), r = F tan(theta_c) (the fast simulation's ring model)
+  const double cosTheta = std::sqrt(p * p + m * m) / ((1.0 + indexMinusOne_) * p);
+  if (cosTheta >= 1.0) return 0.0;
+  return focalLength_ * std::sqrt((1.0 - cosTheta) * (1.0 + cosTheta)) / cosTheta;
+}
+
+std::array<double, 3> Reconstruction::richProbabilities(double radius, int hits, double p) const {
+  // RICH likelihoods per mass hypothesis; the pnn selection requires the non-pion ones to be
+  // small (na62-detector.md §4.3: "RICH likelihood < 0.05 for non-pion hypotheses",
+  // PnnFunctions.cc). Hit-level likelihoods of NA62 are replaced by the ring radius.
+  const double sigma = det_.rich.sigmaRadiusPerHit / std::sqrt(std::max(hits, 1));
+  std::array<double, 3> l{};
+  const std::array<double, 3> masses{mE_, mMu_, mPi_};
+  double sum = 0;
+  for (std::size_t h = 0; h < 3; ++h) {
+    const double r = richExpectedRadius(p, masses[h]);
+    if (r <= 0) continue;
+    const double z = (radius - r) / sigma;
+    l[h] = std::exp(-0.5 * z * z);
+    sum += l[h];
+  }
+  if (sum <= 0) {
+    // far from every hypothesis: the closest radius takes it all
+    std::size_t best = 2;
+    double dmin = std::numeric_limits<double>::infinity();
+    for (std::size_t h = 0; h < 3; ++h) {
+      const double r = richExpectedRadius(p, masses[h]);
+      if (r > 0 && std::abs(radius - r) < dmin) dmin = std::abs(radius - r), best = h;
+    }
+    l = {};
+    l[best] = 1.0;
+    return l;
+  }
+  for (double& x : l) x /= sum;
+  return l;
 }
 
 double Reconstruction::threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx,
@@ -245,6 +285,10 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       t.ringHits = s.ringHits;
       t.richMass = richMass(s.ringRadius, t.p);
       t.pRich = richMomentum(s.ringRadius, mPi_);
+      const auto pr = richProbabilities(s.ringRadius, s.ringHits, t.p);
+      t.richProbElectron = pr[0];
+      t.richProbMuon = pr[1];
+      t.richProbPion = pr[2];
       if (t.pRich > 0) {
         const Vector3 pr = t.momentum * (t.pRich / t.p);
         t.m2missRich = missingMass2(t.gtkIndex >= 0 ? in.gtk[t.gtkIndex].momentum : beamP, pr, mPi_);

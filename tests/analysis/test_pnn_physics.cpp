@@ -59,22 +59,26 @@ TEST(PnnPhysics, Kmu2MissingMassBelowZero) {
   EXPECT_GT(below / m.kin.w, 0.995);
   // muons are stopped by MUV3 / calorimeters brute force: nothing selected
   EXPECT_EQ(m.r1[0].n + m.r2[0].n, 0);
-  // the RICH alone lets a few per cent of muons through (§3: ~1e-2 at 15-35 GeV/c; band 3e-3 - 0.15)
+  // the RICH pi+ ID (mass window and likelihoods) lets ~1e-3-1e-2 of the muons through
+  // (§2.3: design suppression >= 100, i.e. < 1e-2, "5e-3" in the design budget; §4.3 memory
+  // 1e-2 - 1e-3); band 5e-4 - 2e-2
   const Estimate rich = efficiency(m.kinRichPass, m.kin);
-  EXPECT_GT(rich.value, 3e-3);
-  EXPECT_LT(rich.value, 0.15);
+  RecordProperty("rich_mu_misid", std::to_string(rich.value));
+  EXPECT_GT(rich.value, 5e-4);
+  EXPECT_LT(rich.value, 2e-2);
 }
 
 TEST(PnnPhysics, SignalAcceptanceInBand) {
   const PnnModeResult m = runPnnMode(baseConfig(), "pinunu", 100000);
   // 2018 selection, R1+R2, random veto included: reference A_pnn ~ 6.4% (2018 S2, memory)
-  // x eps_RV ~ 0.76; kaonlab ~7%; band 3% - 12%
+  // x eps_RV ~ 0.76 (kaonlab 0.048 with the RICH likelihood and the calorimetric working point)
   const Estimate a = m.fraction(m.r1[0]);
   const Estimate b = m.fraction(m.r2[0]);
   const double acc = a.value + b.value;
   RecordProperty("signal_acceptance", std::to_string(acc));
-  EXPECT_GT(acc, 0.03);
-  EXPECT_LT(acc, 0.12);
+  // reference A_pnn x eps_RV = 0.064 x 0.76 = 0.049 (both memory); band +-30%
+  EXPECT_GT(acc, 0.034);
+  EXPECT_LT(acc, 0.064);
   EXPECT_GT(b.value, a.value);  // Region 2 is the larger one
   // 2016-17 momentum range (15-35 GeV/c) keeps a smaller part
   EXPECT_LT(m.r1[1].w + m.r2[1].w, m.r1[0].w + m.r2[0].w);
@@ -104,7 +108,9 @@ TEST(PnnPhysics, WeightedMuonVetoAgreesWithBruteForce) {
   PnnAnalysisConfig c = baseConfig();
   c.detector.muv.muv3Efficiency = 0.5;
   c.selection.minCaloEnergyOverP = 0.0;   // no calorimetric muon rejection in the brute force ...
-  c.normalisation.muonCaloMisId = 1.0;    // ... and none in the weight
+  c.normalisation.muonCaloMisId = 1.0;    // ... and none in the weight, which is 1 - eff(MUV3)
+  c.normalisation.muonMisIdIncludesMuv3 = false;
+  c.selection.richMaxNonPion = 1.0;       // RICH mass window only: enough muons for the brute force
   const PnnModeResult m = runPnnMode(c, "kmu2", 150000);
   const Estimate brute = m.fraction(m.noRegion), weighted = m.fraction(m.noRegionWeighted);
   ASSERT_GT(m.noRegion.n, 300);

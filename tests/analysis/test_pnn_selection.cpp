@@ -89,9 +89,8 @@ TEST(PnnSelection, EachCutCanFail) {
        }},
       {PnnCut::RichPionId, [](auto& e) { e.tracks[0].richMass = 0.105; }},
       {PnnCut::CaloPionId, [](auto& e) { e.tracks[0].eOverP = 0.95; }},
-      {PnnCut::CaloPionId, [](auto& e) {  // MIP-like muon: 0.6 + 1.3 + 1.2 GeV at 25 GeV/c
-         e.tracks[0].lkrEnergy = 0.6; e.tracks[0].eOverP = 0.024; e.tracks[0].muv1Energy = 1.3; e.tracks[0].muv2Energy = 1.2;
-       }},
+      {PnnCut::RichPionId, [](auto& e) { e.tracks[0].richProbMuon = 0.3; e.tracks[0].richProbPion = 0.7; }},
+      {PnnCut::RichPionId, [](auto& e) { e.tracks[0].richProbElectron = 0.06; }},
       {PnnCut::MuonVeto, [](auto& e) { e.tracks[0].muv3 = true; }},
       {PnnCut::PhotonVeto, [](auto& e) { e.photonVeto = true; e.lavVeto = true; }},
       {PnnCut::SignalRegion, [](auto& e) { e.tracks[0].m2miss = 0.018; }},          // K2pi peak

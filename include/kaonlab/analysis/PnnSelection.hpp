@@ -30,7 +30,7 @@ enum class PnnCut : std::uint8_t {
   Vertex,            ///< decay vertex in the fiducial region
   UpstreamVeto,      ///< CHANTI veto, GTK3-area and TRIM5 box cuts on the back-extrapolated track
   RichPionId,        ///< RICH ring with pi+ mass
-  CaloPionId,        ///< LKr E/p (no positron) and total calorimetric energy (no MIP muon)
+  CaloPionId,        ///< LKr E/p < 0.8 (no positron); the BDT working point is a weight (PnnNormalisation)
   MuonVeto,          ///< no in-time MUV3 hit
   PhotonVeto,        ///< LAV, IRC, SAC, LKr (clusters away from the track) in time
   SignalRegion,      ///< m2miss in Region 1 or Region 2 (GTK, nominal beam and RICH m2miss)
@@ -84,13 +84,16 @@ struct PnnSelectionConfig {
   double gtk3Z = 102.4 * units::m, gtk3HalfX = 30.0 * units::mm, gtk3HalfY = 15.0 * units::mm;
   bool trim5BoxCut = true;        ///< reject |x| < 100 and |y| < 500 mm at the TRIM5 plane (101.8 m)
   double trim5Z = 101.8 * units::m, trim5HalfX = 100.0 * units::mm, trim5HalfY = 500.0 * units::mm;
-  // RICH (§4.3 PnnFunctions.cc: mass 118-200 MeV/c^2)
+  // RICH (§4.3 PnnFunctions.cc: mass 118-200 MeV/c^2 and "RICH likelihood < 0.05 for non-pion
+  // hypotheses": reco::RecoTrack::richProbElectron/Muon below richMaxNonPion)
   double richMassMin = 0.118 * units::GeV;
   double richMassMax = 0.200 * units::GeV;
-  // calorimeters: LKr E/p < 0.8 (§4.3); (E_LKr + E_MUV1 + E_MUV2)/p > 0.4 rejects MIP muons (model,
-  // stands in for the calorimetric BDT that the fast simulation cannot model)
+  double richMaxNonPion = 0.05;
+  // calorimeters: LKr E/p < 0.8 (§4.3). NA62's calorimetric BDT is not simulated: its working
+  // point enters as a weight (PnnNormalisation::caloPionEfficiency, muonCaloMisId).
+  // minCaloEnergyOverP: optional (E_LKr + E_MUV1 + E_MUV2)/p MIP cut (model; 0 = off).
   double maxEOverP = 0.8;
-  double minCaloEnergyOverP = 0.4;
+  double minCaloEnergyOverP = 0.0;
   // m2miss regions (GeV^2/c^4, §4.3 KinematicTails.cc)
   double r1Min = 0.0, r1Max = 0.010;
   double r2Min = 0.026, r2Max = 0.068;
@@ -143,10 +146,12 @@ class PnnSelection {
 struct CutFlow {
   std::array<double, kPnnCutCount + 1> events{};   ///< [0] = all, [k+1] = after cut k
   std::array<double, kPnnCutCount + 1> weights{};
-  void fill(const PnnClassification& c, double w) {
+  /// `calo`: weight of the calorimetric pi+ identification working point (PnnNormalisation),
+  /// applied to the stages after CaloPionId.
+  void fill(const PnnClassification& c, double w, double calo = 1.0) {
     for (int k = 0; k <= c.stage; ++k) {
       events[k] += 1;
-      weights[k] += w;
+      weights[k] += k > static_cast<int>(PnnCut::CaloPionId) ? w * calo : w;
     }
   }
 };

@@ -105,6 +105,15 @@ struct StrawConfig {
   double outerRadius = 1000.0 * mm; ///< §2.1 [FW-GA]
   /// x/X0 per chamber: 1.8% X0 for 4 chambers (§3, M) -> 0.45%; "~0.5% per chamber" §2.2.
   double radiationLengths = 0.0045;
+  /// Single Coulomb scattering tail of the chamber material (Moliere theory, docs/physics.md
+  /// "STRAW scattering tail"): a hard scatter above tailThreshold x theta0 (Highland) in one
+  /// chamber kinks the measured track (chamber 1: direction; chambers 2-3: bending angle,
+  /// i.e. momentum). Effective atomic number of the straw material (PET, C10H8O4: model) and
+  /// the nuclear radius A^(1/3) scale (A_eff ~ 12.9) for the large-angle cut-off.
+  bool scatteringTail = true;
+  double effectiveZ = 6.6;
+  double effectiveA = 12.9;
+  double tailThreshold = 3.5;       ///< in units of the Highland theta0 (model: where the tail exceeds the core)
   int minChambers = 3;              ///< chambers needed for a track (model; NA62 builds 3- and 4-chamber tracks)
   double trackEfficiency = 0.99;    ///< model
   double sigmaPConstant = 0.0030;   ///< sigma_p/p = 0.30% (+) 0.005% p, §3 (M)

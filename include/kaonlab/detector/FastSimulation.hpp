@@ -108,6 +108,22 @@ class FastSimulation {
   /// Momentum from the STRAW measurement resolution (relative sigma at momentum p).
   double strawSigmaPOverP(double p) const;
   double strawSigmaAngle(double p) const;
+  /// Single Coulomb scattering in the STRAW chambers (Moliere tail, docs/physics.md):
+  /// probability, per chamber, of one scatter above the tail threshold (independent of p).
+  double strawTailProbability() const { return tailProbability_; }
+  /// Space angle above which the tail is drawn and the nuclear cut-off, for momentum p and
+  /// velocity beta (radians).
+  double strawTailThreshold(double p, double beta) const;
+  /// chi_c^2 of one chamber for momentum x velocity pBeta (rad^2).
+  double strawTailChiC2(double pBeta) const;
+  double strawTailMaxAngle(double p) const;
+  /// A hard scatter in one of the chambers in `mask` (bit k = chamber k+1) that kinks the
+  /// measured track: slope changes (dx/dz, dy/dz) and the chamber (1-4; 0 = none).
+  struct StrawKink {
+    double dSlopeX = 0, dSlopeY = 0;
+    int chamber = 0;
+  };
+  StrawKink strawScatteringTail(double p, double beta, int mask, RandomStream& rng) const;
   /// LKr resolutions at energy e.
   double lkrSigmaE(double e) const;
   double lkrSigmaPosition(double e) const;
@@ -159,6 +175,7 @@ class FastSimulation {
   double thetaMax_;            ///< Cherenkov angle at beta = 1
   double sin2ThetaMax_;        ///< sin^2(thetaMax_)
   double highland_;            ///< Highland theta0 * beta * p for one chamber (GeV)
+  double tailProbability_ = 0; ///< P(single scatter above the tail threshold) per chamber
   double mPi_, mMu_, mE_, ctauPi_, ctauMu_;
   double pionInteractionProbability_;  ///< 1 - exp(-LKr depth in interaction lengths)
   std::vector<double> ktagCdf_;        ///< cumulative Binomial(KTAG sectors, sector probability)

@@ -39,6 +39,9 @@ struct RecoTrack {
   int ringHits = 0;
   double richMass = 0;       ///< from ring radius + STRAW momentum (GeV; < 0: beta > 1/n cos)
   double pRich = 0;          ///< momentum from the ring radius under the pi+ hypothesis (GeV; 0 = none)
+  /// RICH likelihoods of the e+, mu+, pi+ hypotheses normalised to 1 (ring radius vs the
+  /// radius expected at the STRAW momentum; 0 when there is no ring), Reconstruction::richProbabilities.
+  double richProbElectron = 0, richProbMuon = 0, richProbPion = 0;
   int lkrIndex = -1;         ///< associated LKr cluster
   double lkrEnergy = 0;
   double eOverP = 0;

@@ -72,6 +72,12 @@ class Reconstruction {
   double richMass(double radius, double p) const;
   /// Momentum from the ring radius for mass m (0 if the radius is at/above saturation).
   double richMomentum(double radius, double m) const;
+  /// Expected ring radius (mm) of a particle of mass m and momentum p; 0 below threshold.
+  double richExpectedRadius(double p, double m) const;
+  /// Normalised likelihoods {e+, mu+, pi+} of a ring of `radius` with `hits` hits for a track
+  /// of momentum p: Gaussian in the radius with sigma = single-hit resolution / sqrt(hits)
+  /// (the fast simulation's ring model); a hypothesis below threshold gets 0.
+  std::array<double, 3> richProbabilities(double radius, int hits, double p) const;
   /// Invariant mass of the given three tracks with the given masses.
   static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
 
@@ -83,7 +89,7 @@ class Reconstruction {
   double zStraw1_, zGtk3_, zMagnet_, zLkr_, ptKick_;
   int kickSign_;
   double indexMinusOne_, focalLength_;
-  double mK_, mPi_;
+  double mK_, mPi_, mMu_, mE_;
 };
 
 }  // namespace kaonlab::reco
