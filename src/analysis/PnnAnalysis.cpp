@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <numbers>
 #include <stdexcept>
 
 #include "kaonlab/core/Error.hpp"
@@ -83,7 +84,10 @@ struct EventRecord {
   PnnClassification cls;
   double w = 0;
   double pEscape = -1;   ///< P_esc of the event's photons (kinematic selection only; -1 = not computed)
-  double factor = 0;     ///< weighted-estimate factor (events passing all but kWeightedCuts)
+  double factor = 0;     ///< weighted-estimate factor in the signal region `weightedRegion`
+  double factorNoRegion = 0;  ///< weighted-estimate factor without the signal-region condition
+  bool weighted = false;      ///< passes the preselection of the weighted estimate
+  PnnRegion weightedRegion = PnnRegion::None;  ///< R1/R2 of the weighted estimate (None: outside)
   bool muonTrack = false;
   double caloWeight = 1;  ///< calorimetric pi+ ID working point for the track's particle (brute-force counts)
 };
@@ -138,7 +142,11 @@ class ModeRunner {
     out.caloWeight = out.muonTrack ? cfg_.normalisation.muonCaloMisId
                                    : (pdgTrack == pdg::kElectron ? 1.0 : cfg_.normalisation.caloPionEfficiency);
     const bool kin = cls.passesAllBut(kKinematicIgnore);
-    const bool weighted = cls.passesAllBut(kWeightedCuts | bit(PnnCut::SignalRegion));
+    // muon tracks: the RICH decision is replaced by its probability (richWeights) when enabled
+    const bool richWeighted = out.muonTrack && cfg_.normalisation.weightRichForMuons;
+    const std::uint32_t ignored = kWeightedCuts | bit(PnnCut::SignalRegion) | (richWeighted ? bit(PnnCut::RichPionId) : 0u);
+    const bool weighted = cls.passesAllBut(ignored);
+    out.weighted = weighted;
     if (!kin && !weighted) return;
     // photons of the event and whether they are the only visible particles besides the track
     int nPhotons = 0;
@@ -171,7 +179,67 @@ class ModeRunner {
     } else {
       fMuon = (cls.failed & (bit(PnnCut::MuonVeto) | bit(PnnCut::CaloPionId))) ? 0.0 : out.caloWeight;
     }
-    out.factor = fPhoton * fMuon;
+    if (richWeighted) {
+      const RichWeights rw = richWeights(s, t);
+      out.factorNoRegion = fPhoton * fMuon * rw.all;
+      out.factor = fPhoton * fMuon * rw.signal;
+      out.weightedRegion = rw.region;
+    } else {
+      out.factorNoRegion = fPhoton * fMuon;
+      out.factor = out.factorNoRegion;
+      out.weightedRegion = (cls.failed & bit(PnnCut::SignalRegion)) ? PnnRegion::None : cls.region;
+    }
+  }
+
+  /// Probability that the RICH identifies a muon track as a pi+ (mass window and likelihood
+  /// cuts), without (`all`) and with (`signal`) the RICH m2miss condition of the signal
+  /// region, integrated over the Gaussian ring-radius measurement of the fast simulation:
+  /// centre = muon ring radius at the true momentum, sigma = single-hit resolution /
+  /// sqrt(hits of this event's ring). `region`: R1/R2 from the GTK m2miss window (and the
+  /// nominal-beam condition), None outside.
+  struct RichWeights {
+    double all = 0, signal = 0;
+    PnnRegion region = PnnRegion::None;
+  };
+  RichWeights richWeights(const Scratch& s, const reco::RecoTrack& t) const {
+    RichWeights w;
+    if (!t.hasRing) return w;  // no ring: the RICH identification fails (simulated)
+    double pTrue = t.p;
+    if (t.truthIndex >= 0 && static_cast<std::size_t>(t.truthIndex) < s.truth.nParticles) {
+      const auto& tp = s.truth.particles[static_cast<std::size_t>(t.truthIndex)];
+      if (std::abs(tp.pdgId) == pdg::kMuon) pTrue = tp.p.vec().mag();
+    }
+    const double r0 = rec_.richExpectedRadius(pTrue, mMu_);
+    if (r0 <= 0) return w;
+    const double sigma = detCfg_.rich.sigmaRadiusPerHit / std::sqrt(static_cast<double>(t.ringHits));
+    const auto& sc = cfg_.selection;
+    const Vector3 pK = t.gtkIndex >= 0 && static_cast<std::size_t>(t.gtkIndex) < s.det.nGtk
+                           ? s.det.gtk[static_cast<std::size_t>(t.gtkIndex)].momentum
+                           : Vector3{};
+    const bool window = (t.m2miss > sc.r1Min && t.m2miss <= sc.r1Max) || (t.m2miss > sc.r2Min && t.m2miss <= sc.r2Max);
+    constexpr int kSteps = 96;
+    constexpr double kRange = 7.0;  // +- 7 sigma
+    const double dr = 2.0 * kRange * sigma / kSteps;
+    for (int i = 0; i < kSteps; ++i) {
+      const double r = r0 - kRange * sigma + (i + 0.5) * dr;
+      if (r <= 0) continue;
+      const double z = (r - r0) / sigma;
+      const double pdf = std::exp(-0.5 * z * z) * dr / (sigma * std::sqrt(2.0 * std::numbers::pi));
+      const double mass = rec_.richMass(r, t.p);
+      if (mass < sc.richMassMin || mass > sc.richMassMax) continue;
+      const auto prob = rec_.richProbabilities(r, t.ringHits, t.p);
+      if (prob[0] >= sc.richMaxNonPion || prob[1] >= sc.richMaxNonPion) continue;
+      w.all += pdf;
+      if (!window || t.gtkIndex < 0) continue;
+      const double pRich = rec_.richMomentum(r, mPi_);
+      const double m2Rich = pRich > 0 ? reco::missingMass2(pK, t.momentum * (pRich / t.p), mPi_) : -1.0;
+      const PnnRegion reg = sel_.region(t.m2miss, t.m2missBeam, m2Rich, t.p);
+      if (reg == PnnRegion::R1 || reg == PnnRegion::R2) {
+        w.signal += pdf;
+        w.region = reg;
+      }
+    }
+    return w;
   }
 
  private:
@@ -221,6 +289,7 @@ class ModeRunner {
   detector::FastSimulation sim_;
   reco::Reconstruction rec_;
   PnnSelection sel_;
+  double mMu_ = mass(pdg::kMuon), mPi_ = mass(pdg::kPiPlus);
 };
 
 void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
@@ -235,16 +304,16 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
     a[0].add(wCalo);
     if (low) a[1].add(wCalo);
   }
-  if (c.passesAllBut(kWeightedCuts) && e.factor > 0) {
-    auto& a = c.region == PnnRegion::R1 ? m.r1w : m.r2w;
+  if ((e.weightedRegion == PnnRegion::R1 || e.weightedRegion == PnnRegion::R2) && e.factor > 0) {
+    auto& a = e.weightedRegion == PnnRegion::R1 ? m.r1w : m.r2w;
     a[0].add(e.w * e.factor);
     if (low) a[1].add(e.w * e.factor);
   }
   if (c.passesAllBut(bit(P::SignalRegion))) m.noRegion.add(wCalo);
-  if (c.passesAllBut(kWeightedCuts | bit(P::SignalRegion)) && e.factor > 0) {
-    m.noRegionWeighted.add(e.w * e.factor);
+  if (e.weighted && e.factorNoRegion > 0) {
+    m.noRegionWeighted.add(e.w * e.factorNoRegion);
     const int b = bin(c.m2miss, PnnBinning::kM2Min, PnnBinning::kM2Max, PnnBinning::kM2Bins);
-    if (b >= 0) m.m2Selected[static_cast<std::size_t>(b)] += e.w * e.factor;
+    if (b >= 0) m.m2Selected[static_cast<std::size_t>(b)] += e.w * e.factorNoRegion;
   }
   if (c.passesAllBut(bit(P::PhotonVeto))) m.allButPhoton.add(wCalo);
   if (e.muonTrack && c.passesAllBut(bit(P::MuonVeto) | bit(P::CaloPionId))) m.allButMuon.add(e.w);

@@ -111,6 +111,9 @@ TEST(PnnPhysics, WeightedMuonVetoAgreesWithBruteForce) {
   c.normalisation.muonCaloMisId = 1.0;    // ... and none in the weight, which is 1 - eff(MUV3)
   c.normalisation.muonMisIdIncludesMuv3 = false;
   c.selection.richMaxNonPion = 1.0;       // RICH mass window only: enough muons for the brute force
+  // the weighted side also replaces the simulated RICH decision by its probability
+  // (PnnNormalisation::weightRichForMuons): brute-force RICH vs integrated ring-radius model
+  ASSERT_TRUE(c.normalisation.weightRichForMuons);
   const PnnModeResult m = runPnnMode(c, "kmu2", 150000);
   const Estimate brute = m.fraction(m.noRegion), weighted = m.fraction(m.noRegionWeighted);
   ASSERT_GT(m.noRegion.n, 300);

@@ -65,6 +65,10 @@ struct PnnNormalisation {
   /// the weighted estimate of muon tracks then ignores the simulated MUV3 result; false:
   /// it multiplies by the MUV3 inefficiency (used by the weighted-vs-brute-force check).
   bool muonMisIdIncludesMuv3 = true;
+  /// Muon tracks: replace the simulated RICH decision by its probability (Gaussian ring-radius
+  /// measurement integrated over the pi+ acceptance of the RICH cuts and the RICH m2miss
+  /// condition), so that the ~1e-3 RICH mis-identification does not cost MC statistics.
+  bool weightRichForMuons = true;
   /// Observed candidates (talk / JHEP 06 (2021) 093): 1 (2016), 2 (2017), 17 (2018) = 20.
   std::array<int, 3> observed{1, 2, 17};
   /// Upstream background (not simulated; published values used beside kaonlab's own
