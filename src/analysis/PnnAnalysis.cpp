@@ -89,6 +89,7 @@ struct EventRecord {
   bool weighted = false;      ///< passes the preselection of the weighted estimate
   PnnRegion weightedRegion = PnnRegion::None;  ///< R1/R2 of the weighted estimate (None: outside)
   bool muonTrack = false;
+  bool decayedBeforeRich = false;  ///< truth: the track's particle decayed in flight before the RICH
   double caloWeight = 1;  ///< calorimetric pi+ ID working point for the track's particle (brute-force counts)
 };
 
@@ -138,6 +139,10 @@ class ModeRunner {
     const reco::RecoTrack& t = s.reco.tracks[static_cast<std::size_t>(cls.track)];
     const int pdgTrack = std::abs(s.det.straw[static_cast<std::size_t>(t.strawIndex)].pdgAtStraw1);
     out.muonTrack = pdgTrack == pdg::kMuon;
+    {
+      const double zd = s.det.straw[static_cast<std::size_t>(t.strawIndex)].trueDecayZ;
+      out.decayedBeforeRich = zd != 0 && zd < detCfg_.rich.zFront;
+    }
     // calorimetric pi+ ID working point (brute-force counts; PnnNormalisation)
     out.caloWeight = out.muonTrack ? cfg_.normalisation.muonCaloMisId
                                    : (pdgTrack == pdg::kElectron ? 1.0 : cfg_.normalisation.caloPionEfficiency);
@@ -319,6 +324,10 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   if (e.muonTrack && c.passesAllBut(bit(P::MuonVeto) | bit(P::CaloPionId))) m.allButMuon.add(e.w);
   if (c.passesAllBut(kKinematicIgnore)) {
     m.kin.add(e.w);
+    if (!e.decayedBeforeRich) {
+      m.kinNoDecay.add(e.w);
+      if (c.inSignalRegion()) m.kinSRNoDecay.add(e.w);
+    }
     if (c.region == PnnRegion::R1 || c.region == PnnRegion::R2 || c.region == PnnRegion::SignalBoxFail)
       m.kinM2Window.add(e.w);
     if (c.inSignalRegion()) {
@@ -478,18 +487,27 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
   r.upstreamRun1Down = std::sqrt(r.upstreamRun1Down);
 
   // ---- background for the statistics: unreliable simulated groups replaced by the published value
+  // (2018 table; other years scaled by kaonlab's expected signal, i.e. N_K x acceptance)
+  std::array<Estimate, 3> bgYear{};
+  const double sig2018 = r.years[2].signal.value;
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
     Estimate run1;
     for (const auto& y : r.years) run1 = sum(run1, y.background[g]);
     const bool reliable = r.groups[g].useSimulationForStats && run1.value > 0 && run1.error < 0.5 * run1.value;
     if (reliable || r.groups[g].published2018 == 0) {
       r.backgroundForStats = sum(r.backgroundForStats, run1);
+      for (std::size_t i = 0; i < 3; ++i) bgYear[i] = sum(bgYear[i], r.years[i].background[g]);
     } else {
       const double s = 10.01 / 7.58;  // Run 1 / 2018 expected signal (talk)
       r.backgroundForStats = sum(r.backgroundForStats, {r.groups[g].published2018 * s, r.groups[g].published2018Error * s});
       r.substituted.push_back(r.groups[g].name);
+      for (std::size_t i = 0; i < 3; ++i) {
+        const double f = sig2018 > 0 ? r.years[i].signal.value / sig2018 : 0.0;
+        bgYear[i] = sum(bgYear[i], {r.groups[g].published2018 * f, r.groups[g].published2018Error * f});
+      }
     }
   }
+  for (std::size_t i = 0; i < 3; ++i) r.years[i].backgroundForStats = bgYear[i];
   // ---- statistics: one category, the talk's 20 observed events
   if (std::isfinite(r.sesRun1.value) && r.sesRun1.value > 0) {
     using namespace kaonlab::stats;
@@ -514,6 +532,29 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
     r.brSimOnlyUp = br2.brErrorUp;
     r.brSimOnlyDown = br2.brErrorDown;
     r.significanceSimOnly = Discovery().compute(expSim).zOneSided;
+
+    // three categories (2016, 2017, 2018), each with its observed count, SES and background
+    // (kaonlab groups + published upstream of the year); NA62 used finer categories
+    std::vector<Category> cats;
+    for (std::size_t i = 0; i < 3; ++i) {
+      const auto& y = r.years[i];
+      Category c;
+      c.name = y.name;
+      c.observed = nrm.observed[i];
+      c.background = y.backgroundForStats.value + nrm.upstream[i];
+      const double up = std::hypot(y.backgroundForStats.error, nrm.upstreamUp[i]);
+      const double down = std::min(0.99 * c.background, std::hypot(y.backgroundForStats.error, nrm.upstreamDown[i]));
+      c.backgroundError = Uncertainty::asymmetric(up, down);
+      c.ses = y.ses.value;
+      c.sesError = Uncertainty::gaussian(std::min(y.ses.error, 0.5 * y.ses.value));
+      cats.push_back(c);
+    }
+    const CountingExperiment exp3(cats);
+    const BrEstimate br3 = exp3.estimateBr();
+    r.brCategories = br3.br;
+    r.brCategoriesUp = br3.brErrorUp;
+    r.brCategoriesDown = br3.brErrorDown;
+    r.significanceCategories = Discovery().compute(exp3).zOneSided;
   }
 
   // ---- weighted versus brute force with enlarged inefficiencies

@@ -147,6 +147,7 @@ struct PnnModeResult {
   WeightSum noRegion, noRegionWeighted;
   // kinematic selection (no PID, no vetoes): all, and in R1+R2 (15-45 GeV/c)
   WeightSum kin, kinSR;
+  WeightSum kinNoDecay, kinSRNoDecay;  ///< kinematic selection (in R1+R2), track not decayed before the RICH (truth)
   WeightSum kinM2Window;              ///< kinematic selection with m2miss (GTK) in the R1/R2 windows, no beam/RICH m2miss condition
   WeightSum kinPhotonEscape;          ///< sum w x P_esc over the kinematic selection (pi0 rejection)
   WeightSum kinSRPhotonEscape;        ///< sum w x P_esc over the kinematic selection in R1+R2
@@ -178,6 +179,7 @@ struct PnnYear {
   Estimate ses, signal;   ///< kaonlab SES and expected SM signal
   std::vector<Estimate> background;  ///< per background group (PnnResults::groups)
   Estimate backgroundTotal;          ///< simulated groups only
+  Estimate backgroundForStats;       ///< groups as used for the BR (published value where substituted), no upstream
 };
 
 /// A background group of the published table (one or more generator modes).
@@ -211,6 +213,8 @@ struct PnnResults {
   // statistics (kaonlab background + published upstream; kaonlab SES; 20 observed)
   double br = 0, brUp = 0, brDown = 0, significance = 0, pValue = 0;
   double brSimOnly = 0, brSimOnlyUp = 0, brSimOnlyDown = 0, significanceSimOnly = 0;
+  /// Three categories (2016, 2017, 2018: observed 1, 2, 17), per-year SES and background.
+  double brCategories = 0, brCategoriesUp = 0, brCategoriesDown = 0, significanceCategories = 0;
   double wallSeconds = 0;
 
   const PnnModeResult* mode(const std::string& key) const;
