@@ -3,6 +3,7 @@
 
 Reads <dir>/pnn_plot_data.json (written by kaonlab::analysis::writePnnPlotData) and writes,
 as PNG and SVG into the same directory (or --output):
+  pnn_background_vs_p.png/svg expected signal and backgrounds in R1+R2 vs pi+ momentum
   pnn_plane_<mode>.png/svg    m2miss vs pi+ momentum after the kinematic selection, R1/R2 boxes
   pnn_m2miss_modes.png/svg    m2miss per mode after the kinematic selection (log y)
   pnn_m2miss_selected.png/svg m2miss per mode after the full selection (weighted estimates, log y)
@@ -98,6 +99,33 @@ def main():
         ax.set_title(title, fontsize=10)
         save(fig, out, name)
         written.append(name)
+
+    # expected events in R1+R2 vs pi+ momentum (2018 selection): signal (SM BR) and backgrounds
+    fig, ax = plt.subplots(figsize=(7.5, 4.8))
+    any_pos = False
+    top = 0.0
+    for m in d["modes"]:
+        if m["key"] == "pinunu":
+            v = [x * d["signal_br_sm"] / m["br"] for x in m["p_signal_region"]]
+            lab, style = "pi+ nu nubar (SM)", dict(color="red", linewidth=2.0)
+        else:
+            v = m["p_signal_region_weighted"]
+            lab, style = m["label"], dict(linewidth=1.2)
+        if not any(x > 0 for x in v):
+            continue
+        any_pos = True
+        ax.stairs(v, pe, label=lab, **style)
+        top = max(top, max(v))
+    if any_pos:
+        ax.set_yscale("log")
+        ax.set_ylim(top * 1e-5, top * 3)
+        ax.legend(fontsize=7, loc="lower center", ncol=2)
+    ax.set_xlim(reg["p_2018"][0] - 2, reg["p_2018"][1] + 2)
+    ax.set_xlabel("pi+ momentum (GeV/c)")
+    ax.set_ylabel("expected events in R1+R2, Run 1 (per 0.5 GeV/c)")
+    ax.set_title("signal and backgrounds vs pi+ momentum (weighted estimates; upstream not simulated)", fontsize=9)
+    save(fig, out, "pnn_background_vs_p")
+    written.append("pnn_background_vs_p")
 
     # background table
     t = d["background_table_2018"]

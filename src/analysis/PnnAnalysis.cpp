@@ -304,15 +304,18 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   m.cutflow.fill(c, e.w, e.caloWeight);
   const bool low = c.p <= pSplit;  // 2016-17 momentum range
   const double wCalo = e.w * e.caloWeight;  // brute force with the calorimetric working point
+  const int bpSel = bin(c.p, PnnBinning::kPMin, PnnBinning::kPMax, PnnBinning::kPlanePBins);
   if (c.passed()) {
     auto& a = c.region == PnnRegion::R1 ? m.r1 : m.r2;
     a[0].add(wCalo);
     if (low) a[1].add(wCalo);
+    if (bpSel >= 0) m.pSignalRegion[static_cast<std::size_t>(bpSel)] += wCalo;
   }
   if ((e.weightedRegion == PnnRegion::R1 || e.weightedRegion == PnnRegion::R2) && e.factor > 0) {
     auto& a = e.weightedRegion == PnnRegion::R1 ? m.r1w : m.r2w;
     a[0].add(e.w * e.factor);
     if (low) a[1].add(e.w * e.factor);
+    if (bpSel >= 0) m.pSignalRegionWeighted[static_cast<std::size_t>(bpSel)] += e.w * e.factor;
   }
   if (c.passesAllBut(bit(P::SignalRegion))) m.noRegion.add(wCalo);
   if (e.weighted && e.factorNoRegion > 0) {
@@ -366,6 +369,8 @@ PnnModeResult runPnnMode(const PnnAnalysisConfig& cfg, const std::string& key, s
   m.m2Kinematic.assign(PnnBinning::kM2Bins, 0.0);
   m.m2Selected.assign(PnnBinning::kM2Bins, 0.0);
   m.plane.assign(static_cast<std::size_t>(PnnBinning::kPlanePBins * PnnBinning::kPlaneM2Bins), 0.0);
+  m.pSignalRegion.assign(PnnBinning::kPlanePBins, 0.0);
+  m.pSignalRegionWeighted.assign(PnnBinning::kPlanePBins, 0.0);
 
   std::unique_ptr<tbb::global_control> limit;
   if (cfg.threads > 0)

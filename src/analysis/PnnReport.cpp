@@ -257,11 +257,15 @@ std::filesystem::path writePnnPlotData(const PnnResults& r, const std::filesyste
     modes.push_back({{"key", m.key},
                      {"label", m.label},
                      {"generated", m.generated},
+                     {"br", m.br},
                      {"m2_kinematic", scaled(m.m2Kinematic)},
                      {"m2_selected", scaled(m.m2Selected)},
-                     {"plane", scaled(m.plane)}});
+                     {"plane", scaled(m.plane)},
+                     {"p_signal_region", scaled(m.pSignalRegion)},
+                     {"p_signal_region_weighted", scaled(m.pSignalRegionWeighted)}});
   }
   j["modes"] = modes;
+  j["signal_br_sm"] = r.config.normalisation.brSM;
   j["units"] = "expected K+ decays in NA62 Run 1 (2016-18) per bin; m2 in GeV^2/c^4, p in GeV/c";
   nlohmann::json table = nlohmann::json::array();
   const PnnYear* y18 = nullptr;

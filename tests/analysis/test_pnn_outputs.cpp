@@ -54,7 +54,8 @@ TEST(PnnOutputs, PlotScriptWritesPngAndSvg) {
                           " > /dev/null";
   ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
   for (const char* f : {"pnn_plane_pinunu.png", "pnn_plane_k2pi.svg", "pnn_m2miss_modes.png",
-                        "pnn_m2miss_selected.svg", "pnn_background_table.png"})
+                        "pnn_m2miss_selected.svg", "pnn_background_table.png",
+                        "pnn_background_vs_p.png"})
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   fs::remove_all(dir);
 }

@@ -158,6 +158,9 @@ struct PnnModeResult {
   WeightSum allButMuon;               ///< all cuts except MUV3 and calorimeters, track is a muon
   std::vector<double> m2Kinematic, m2Selected;  ///< sum of w per m2miss bin (PnnBinning)
   std::vector<double> plane;                    ///< [p bin * kPlaneM2Bins + m2 bin], kinematic selection
+  /// sum of w in R1+R2 per pi+ momentum bin (kPlanePBins), 2018 selection: brute force
+  /// (with the calorimetric working point) and weighted estimate
+  std::vector<double> pSignalRegion, pSignalRegionWeighted;
 
   /// Fraction of the mode's decays in the FV selected: sum w / sum w(generated).
   Estimate fraction(const WeightSum& s) const;
