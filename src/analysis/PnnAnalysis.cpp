@@ -61,6 +61,7 @@ PnnAnalysisConfig PnnAnalysisConfig::quick() {
   PnnAnalysisConfig c;
   c.modes = defaultModes(6'000'000);
   c.checkEvents = 300'000;
+  c.upstream.events = 1'000'000;
   return c;
 }
 
@@ -68,6 +69,7 @@ PnnAnalysisConfig PnnAnalysisConfig::standard() {
   PnnAnalysisConfig c;
   c.modes = defaultModes(60'000'000);
   c.checkEvents = 3'000'000;
+  c.upstream.events = 10'000'000;
   return c;
 }
 
@@ -399,6 +401,12 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
   }
   r.upstreamRun1Up = std::sqrt(r.upstreamRun1Up);
   r.upstreamRun1Down = std::sqrt(r.upstreamRun1Down);
+  // upstream background by simulation (replaces the published values where usable)
+  if (cfg.upstream.events > 0) {
+    r.upstream = runPnnUpstream(cfg, cfg.upstream, defaultUpstreamVariants(cfg.selection),
+                                [&](std::uint64_t done, std::uint64_t total) { if (progress) progress("upstream", done, total); });
+    finishPnnUpstream(r);
+  }
 
   // ---- background for the statistics: unreliable simulated groups replaced by the published value
   for (std::size_t g = 0; g < r.groups.size(); ++g) {
