@@ -92,9 +92,10 @@ PnnUpstreamResult runPnnUpstream(const PnnAnalysisConfig& cfg, const PnnUpstream
                                  const std::vector<PnnUpstreamVariant>& variants,
                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 /// The default variants for a selection: the selection itself, without the TRIM5 box cut,
-/// without the box cut but with the R_STRAW1-vs-z cut (v), without the box and GTK3-area cuts,
-/// and last the "match" variant (every cut except the upstream veto, the pi+ ID, the photon
-/// veto and the signal region: kinematics, KTAG, GTK match and vertex), which has the
+/// without the box cut but with the R_STRAW1-vs-z cut (v), without the box and GTK3-area cuts;
+/// the "match sample" (every cut except the upstream veto, the pi+ ID, the photon veto and the
+/// signal region: kinematics, KTAG, GTK match and vertex) with only the CHANTI, only the GTK3
+/// area and hit cuts, only the box cut; and last the match sample itself, which has the
 /// statistics for the weighted-versus-brute-force check and the vertex-z distribution.
 std::vector<PnnUpstreamVariant> defaultUpstreamVariants(const PnnSelectionConfig& sel);
 /// Per-year estimates (N_K, eps_trig of the results) and, where the rule allows, the
