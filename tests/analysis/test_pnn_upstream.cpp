@@ -139,3 +139,72 @@ TEST(PnnUpstream, PerYearNormalisationAndStatisticsRule) {
     if (row.quantity.find("upstream background 201") != std::string::npos) ++years;
   EXPECT_EQ(years, 3);
 }
+
+namespace {
+/// A clean pi+ candidate: 6 mrad from a vertex near the axis at 140 m (x = -184 mm at TRIM5,
+/// x = -224 mm at GTK3, y = 0), as in test_pnn_selection.cpp.
+reco::RecoEvent candidate() {
+  reco::RecoEvent ev;
+  ev.clear();
+  ev.nTracks = 1;
+  ev.best = 0;
+  ev.ktagTagged = true;
+  ev.ktagSectors = 7;
+  ev.nGtk = 1;
+  auto& t = ev.tracks[0];
+  t = reco::RecoTrack{};
+  t.charge = 1;
+  t.p = 25.0;
+  t.momentum = {0.15, 0.0, 25.0};
+  t.positionStraw1 = {306.0, 0.0, 183508.0};
+  t.nChambers = 4;
+  t.inAcceptance = true;
+  t.gtkIndex = 0;
+  t.cda = 1.0;
+  t.dtGtk = t.dtKtag = 0.1;
+  t.vertex = {0.0, 0.0, 140000.0};
+  t.m2miss = 0.040;
+  t.m2missBeam = 0.041;
+  t.m2missRich = 0.039;
+  t.hasRing = true;
+  t.ringHits = 12;
+  t.richMass = 0.139;
+  t.pRich = 25.1;
+  t.lkrEnergy = 12.0;
+  t.eOverP = 0.48;
+  t.muv1Energy = 6.0;
+  t.muv2Energy = 3.0;
+  return ev;
+}
+}  // namespace
+
+TEST(PnnUpstream, Gtk3HitCutAndStrawRadiusCut) {
+  PnnSelectionConfig cfg;
+  cfg.beamKinematics = false;  // the DetectorEvent below has no GTK track
+  const PnnSelection sel(cfg);
+  const reco::RecoEvent ev = candidate();
+  detector::DetectorEvent det;
+  det.clear();
+  // track at GTK3: x = 306 + 0.006 (102400 - 183508) = -180.6 mm
+  const double xg = 306.0 + 0.006 * (102400.0 - 183508.0);
+  EXPECT_TRUE(sel.classify(ev, &det).passed());
+  det.gtk3Hits[0] = {xg + 20.0, 5.0, 0.0, 0};  // 20.6 mm away: vetoed (< 24 mm)
+  det.nGtk3Hits = 1;
+  EXPECT_TRUE(sel.classify(ev, &det).failed & bit(PnnCut::UpstreamVeto));
+  det.gtk3Hits[0].x = xg + 25.0;  // 25 mm away: kept
+  EXPECT_TRUE(sel.classify(ev, &det).passed());
+  det.gtk3Hits[0].x = xg;
+  EXPECT_TRUE(sel.classify(ev).passed());  // without the DetectorEvent the cut is not applied
+  PnnSelectionConfig off = cfg;
+  off.gtk3HitCut = false;
+  EXPECT_TRUE(PnnSelection(off).classify(ev, &det).passed());
+  // (v): R_STRAW1 = |306 - 101.2| = 204.8 mm against 830 - 0.00436 z: z = 140 m -> 219.6 mm (rejected),
+  // z = 150 m -> 176 mm (kept)
+  det.nGtk3Hits = 0;
+  PnnSelectionConfig v = cfg;
+  v.strawRadiusVsZCut = true;
+  EXPECT_TRUE(PnnSelection(v).classify(ev, &det).failed & bit(PnnCut::UpstreamVeto));
+  reco::RecoEvent later = ev;
+  later.tracks[0].vertex.z = 150000.0;
+  EXPECT_TRUE(PnnSelection(v).classify(later, &det).passed());
+}
