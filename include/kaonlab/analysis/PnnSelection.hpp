@@ -82,8 +82,6 @@ struct PnnSelectionConfig {
   bool chantiVeto = true;
   bool gtk3AreaCut = true;        ///< reject tracks extrapolated back into |x| < 30, |y| < 15 mm at GTK3 (102.4 m)
   double gtk3Z = 102.4 * units::m, gtk3HalfX = 30.0 * units::mm, gtk3HalfY = 15.0 * units::mm;
-  bool trim5BoxCut = true;        ///< reject |x| < 100 and |y| < 500 mm at the TRIM5 plane (101.8 m)
-  double trim5Z = 101.8 * units::m, trim5HalfX = 100.0 * units::mm, trim5HalfY = 500.0 * units::mm;
   /// (ii) no GTK3 hit within 24 mm of the track extrapolated to GTK3 (§4.3). The fast simulation
   /// records GTK3 hits of the event's own charged particles only (DetectorEvent::gtk3Hits: daughters
   /// of upstream K+ decays), so the cut never touches fiducial decays; needs the DetectorEvent.
@@ -94,6 +92,8 @@ struct PnnSelectionConfig {
   /// upstream-background diagnostics.
   bool strawRadiusVsZCut = false;
   double strawRadiusA = 830.0 * units::mm, strawRadiusB = 0.00436, strawHoleCentreX = 101.2 * units::mm;
+  bool trim5BoxCut = true;        ///< reject |x| < 100 and |y| < 500 mm at the TRIM5 plane (101.8 m)
+  double trim5Z = 101.8 * units::m, trim5HalfX = 100.0 * units::mm, trim5HalfY = 500.0 * units::mm;
   // RICH (§4.3 PnnFunctions.cc: mass 118-200 MeV/c^2)
   double richMassMin = 0.118 * units::GeV;
   double richMassMax = 0.200 * units::GeV;
