@@ -498,7 +498,9 @@ void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent&
   for (std::size_t i = 0; i < truth.nParticles; ++i) {
     const auto& tp = truth.particles[i];
     if (tp.status != 1 || isNeutrino(tp.pdgId)) continue;
-    if (vertex.z < cfg_.tank.zStart) {  // produced upstream of the decay tank (upstream K+ decays)
+    // produced upstream of the last CHANTI station (upstream K+ decays): collimator, TRIM5,
+    // GTK3, CHANTI and the tank entrance first (fiducial decays, z >= 105 m, never come here)
+    if (vertex.z < cfg_.chanti.z.back()) {
       FourVector p = tp.p;
       Vector3 start = vertex;
       if (!upstreamResponse(tp.pdgId, static_cast<int>(i), t0, rng, p, start, out)) continue;

@@ -109,7 +109,8 @@ class FastSimulation {
   void transport(int pdgId, const FourVector& p, const Vector3& start, RandomStream& rng, Trajectory& traj,
                  const TransportOptions& opt = {}) const;
 
-  /// Transport a particle produced upstream of the decay tank (z < tank.zStart) through the
+  /// Transport a particle produced upstream of the decay tank (simulate() uses it for particles
+  /// produced upstream of the last CHANTI station) through the
   /// final collimator, TRIM5, GTK3 and the CHANTI to the tank entrance (straight lines, thin
   /// TRIM5 kick; docs/detector.md "Upstream transport"). Deterministic.
   UpstreamPassage transportUpstream(int pdgId, const FourVector& p, const Vector3& start) const;
