@@ -62,6 +62,7 @@ PnnAnalysisConfig PnnAnalysisConfig::quick() {
   PnnAnalysisConfig c;
   c.modes = defaultModes(6'000'000);
   c.checkEvents = 300'000;
+  c.upstream.events = 1'000'000;
   return c;
 }
 
@@ -69,6 +70,7 @@ PnnAnalysisConfig PnnAnalysisConfig::standard() {
   PnnAnalysisConfig c;
   c.modes = defaultModes(60'000'000);
   c.checkEvents = 3'000'000;
+  c.upstream.events = 10'000'000;
   return c;
 }
 
@@ -490,6 +492,12 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
   }
   r.upstreamRun1Up = std::sqrt(r.upstreamRun1Up);
   r.upstreamRun1Down = std::sqrt(r.upstreamRun1Down);
+  // upstream background by simulation (replaces the published values where usable)
+  if (cfg.upstream.events > 0) {
+    r.upstream = runPnnUpstream(cfg, cfg.upstream, defaultUpstreamVariants(cfg.selection),
+                                [&](std::uint64_t done, std::uint64_t total) { if (progress) progress("upstream", done, total); });
+    finishPnnUpstream(r);
+  }
 
   // ---- background for the statistics: unreliable simulated groups replaced by the published value
   // (2018 table; other years scaled by kaonlab's expected signal, i.e. N_K x acceptance)

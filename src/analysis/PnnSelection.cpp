@@ -142,6 +142,15 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detect
       const Vector3 x = at(c.trim5Z);
       if (std::abs(x.x) < c.trim5HalfX && std::abs(x.y) < c.trim5HalfY) ok = false;
     }
+    if (c.gtk3HitCut && det) {
+      const Vector3 x = at(c.gtk3Z);
+      for (std::size_t h = 0; h < det->nGtk3Hits; ++h)
+        if (std::hypot(det->gtk3Hits[h].x - x.x, det->gtk3Hits[h].y - x.y) < c.gtk3HitDistance) ok = false;
+    }
+    if (c.strawRadiusVsZCut) {
+      const double r = std::hypot(t.positionStraw1.x - c.strawHoleCentreX, t.positionStraw1.y);
+      if (r <= c.strawRadiusA - c.strawRadiusB * t.vertex.z) ok = false;
+    }
     if (!ok) fail(PnnCut::UpstreamVeto);
   }
   if (!t.hasRing || t.richMass < c.richMassMin || t.richMass > c.richMassMax || t.richProbMuon >= c.richMaxNonPion ||

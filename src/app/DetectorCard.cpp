@@ -70,6 +70,21 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     d.chanti.accidentalRatePerNs = t.number("accidental_rate_MHz", d.chanti.accidentalRatePerNs / MHz, 0, 1e5) * MHz;
     t.finish();
   }
+  {  // beam line between the last achromat dipole and the tank (upstream decays)
+    CardTable t = det.sub("upstream");
+    auto& u = d.upstream;
+    u.collimatorZFront = t.number("collimator_z_front_m", u.collimatorZFront / m, 0, 1e3) * m;
+    u.collimatorZBack = t.number("collimator_z_back_m", u.collimatorZBack / m, 0, 1e3) * m;
+    u.collimatorInnerHalfX = t.number("collimator_inner_half_x_mm", u.collimatorInnerHalfX / mm, 0, 1e4) * mm;
+    u.collimatorInnerHalfY = t.number("collimator_inner_half_y_mm", u.collimatorInnerHalfY / mm, 0, 1e4) * mm;
+    u.collimatorOuterHalfX = t.number("collimator_outer_half_x_mm", u.collimatorOuterHalfX / mm, 0, 1e4) * mm;
+    u.collimatorOuterHalfY = t.number("collimator_outer_half_y_mm", u.collimatorOuterHalfY / mm, 0, 1e4) * mm;
+    u.trim5Z = t.number("trim5_z_m", u.trim5Z / m, 0, 1e3) * m;
+    u.trim5Kick = t.number("trim5_kick_GeV", u.trim5Kick / GeV, 0, 10) * GeV;
+    u.gtk3HitSigmaTime = t.number("gtk3_hit_sigma_time_ns", u.gtk3HitSigmaTime / ns, 0, 100) * ns;
+    u.chantiEfficiency = t.number("chanti_efficiency", u.chantiEfficiency, 0, 1);
+    t.finish();
+  }
   {
     CardTable t = det.sub("lav");
     d.lav.sigmaTime = t.number("sigma_time_ns", d.lav.sigmaTime / ns, 0, 100) * ns;

@@ -77,6 +77,18 @@ void DetectorConfig::validate() const {
             "must exceed the inner hole");
   c.nonNegative(chanti.sigmaTime, "chanti.sigma_time_ns");
   c.nonNegative(chanti.accidentalRatePerNs, "chanti.accidental_rate");
+  // upstream beam line (final collimator, TRIM5)
+  c.require(upstream.collimatorZFront < upstream.collimatorZBack && upstream.collimatorZBack <= upstream.trim5Z &&
+                upstream.trim5Z < gtk.z[2],
+            "upstream.collimator_z_m", "need collimator front < back <= TRIM5 < GTK3");
+  c.positive(upstream.collimatorInnerHalfX, "upstream.collimator_inner_half_x_mm");
+  c.positive(upstream.collimatorInnerHalfY, "upstream.collimator_inner_half_y_mm");
+  c.require(upstream.collimatorOuterHalfX >= upstream.collimatorInnerHalfX &&
+                upstream.collimatorOuterHalfY >= upstream.collimatorInnerHalfY,
+            "upstream.collimator_outer_half_mm", "outer contour must enclose the aperture");
+  c.nonNegative(upstream.trim5Kick, "upstream.trim5_kick_GeV");
+  c.nonNegative(upstream.gtk3HitSigmaTime, "upstream.gtk3_hit_sigma_time_ns");
+  c.probability(upstream.chantiEfficiency, "upstream.chanti_efficiency");
   // tank
   c.require(tank.zStart < tank.zStep1 && tank.zStep1 < tank.zStep2 && tank.zStep2 < tank.zEnd, "tank.z",
             "z_start < z_step1 < z_step2 < z_end required");

@@ -561,6 +561,16 @@ void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent&
   for (std::size_t i = 0; i < truth.nParticles; ++i) {
     const auto& tp = truth.particles[i];
     if (tp.status != 1 || isNeutrino(tp.pdgId)) continue;
+    // produced upstream of the last CHANTI station (upstream K+ decays): collimator, TRIM5,
+    // GTK3, CHANTI and the tank entrance first (fiducial decays, z >= 105 m, never come here)
+    if (vertex.z < cfg_.chanti.z.back()) {
+      FourVector p = tp.p;
+      Vector3 start = vertex;
+      if (!upstreamResponse(tp.pdgId, static_cast<int>(i), t0, rng, p, start, out)) continue;
+      transport(tp.pdgId, p, start, rng, traj);
+      particleResponse(traj, static_cast<int>(i), t0, rng, out);
+      continue;
+    }
     transport(tp.pdgId, tp.p, vertex, rng, traj);
     particleResponse(traj, static_cast<int>(i), t0, rng, out);
   }
@@ -586,7 +596,8 @@ void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStre
   const double uEff = rng.uniform();
   const double gp = rng.gaussian(), gx = rng.gaussian(), gy = rng.gaussian(), gsx = rng.gaussian(),
                gsy = rng.gaussian(), gt = rng.gaussian();
-  if (uEff < cfg_.gtk.trackEfficiency) {
+  // a kaon that decayed upstream of GTK3 leaves no GTK3 hit, hence no GTK track
+  if (uEff < cfg_.gtk.trackEfficiency && truth.decayVertex.pz >= cfg_.gtk.z[2]) {
     GtkTrack* g = DetectorEvent::push(out.gtk, out.nGtk, out.overflow);
     if (g) {
       const FourVector& k = truth.beamMomentum;

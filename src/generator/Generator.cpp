@@ -51,6 +51,11 @@ void Generator::generate(std::uint64_t index, TruthEvent& ev) const {
   RandomStream rng(cfg_.seed, kStream, index);
   const BeamParticle k = beam_.sample(pdg::kKPlus, rng);
   const DecayPoint dp = sampleDecayInRegion(k.momentum, k.origin, mK, ctauK, cfg_.fiducial.zMin, cfg_.fiducial.zMax, rng);
+  decayKaon(index, k, k.momentum, dp, rng, ev);
+}
+
+void Generator::decayKaon(std::uint64_t index, const BeamParticle& k, const FourVector& momentumAtDecay,
+                          const DecayPoint& dp, RandomStream& rng, TruthEvent& ev) const {
   const double u = rng.uniform();
   const std::size_t slot =
       std::min<std::size_t>(std::upper_bound(cumulative_.begin(), cumulative_.end(), u) - cumulative_.begin(),
@@ -61,14 +66,14 @@ void Generator::generate(std::uint64_t index, TruthEvent& ev) const {
   ev.mode = static_cast<int>(selected_[slot]);
   ev.weight = dp.probability * modeWeight_[slot];
   ev.beamPdgId = pdg::kKPlus;
-  ev.beamMomentum = k.momentum;
+  ev.beamMomentum = momentumAtDecay;
   ev.beamOrigin = k.origin;
   ev.decayVertex = dp.position;
   ev.clearParticles();
 
   DecayProducts rest;
   mode.model->generate(rng, rest);
-  const Vector3 b = k.momentum.beta();
+  const Vector3 b = momentumAtDecay.beta();
   const Pi0Decayer& pi0 = catalogue_.pi0Decayer();
   for (const auto& d : rest) {
     const FourVector lab = d.p.boosted(b);

@@ -115,4 +115,9 @@ TEST(RunCard, DetectorTablesAreStrictAndApplied) {
   EXPECT_NE(std::string(e.what()).find("expected 4 numbers"), std::string::npos);
   EXPECT_EQ(expectError("[detector.lkr]\nbogus = 1\n").key(), "detector.lkr.bogus");
   EXPECT_EQ(expectError("[detector.warp]\nx = 1\n").key(), "detector.warp");
+  // the upstream beam line (final collimator, TRIM5)
+  const RunCard u = parseRunCard("[detector.upstream]\ntrim5_kick_GeV = 0.1\ncollimator_inner_half_x_mm = 20\n", "up.toml");
+  EXPECT_DOUBLE_EQ(u.detector.upstream.trim5Kick, 0.1 * units::GeV);
+  EXPECT_DOUBLE_EQ(u.detector.upstream.collimatorInnerHalfX, 20.0 * units::mm);
+  EXPECT_EQ(expectError("[detector.upstream]\ncollimator_width = 1\n").key(), "detector.upstream.collimator_width");
 }

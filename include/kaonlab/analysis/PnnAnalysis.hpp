@@ -29,7 +29,9 @@
 #include <string>
 #include <vector>
 
+#include "kaonlab/analysis/PnnEstimate.hpp"
 #include "kaonlab/analysis/PnnSelection.hpp"
+#include "kaonlab/analysis/PnnUpstream.hpp"
 #include "kaonlab/detector/DetectorConfig.hpp"
 #include "kaonlab/generator/Generator.hpp"
 #include "kaonlab/reco/Reconstruction.hpp"
@@ -97,32 +99,14 @@ struct PnnAnalysisConfig {
   /// efficiency 0.5) with this many K+ -> pi+ pi0 and K+ -> mu+ nu events (0 = skip).
   std::uint64_t checkEvents = 0;
   double checkPhotonScale = 1000;  ///< factor on the photon inefficiency curves in the check
+  /// Upstream background by simulation (PnnUpstream.hpp; events = 0: not simulated).
+  PnnUpstreamConfig upstream{};
 
   /// Default mode list with `total` events shared out (signal and the main backgrounds).
   static std::vector<PnnModeSpec> defaultModes(std::uint64_t total);
   static PnnAnalysisConfig quick();     ///< ~1 minute on 2 cores
   static PnnAnalysisConfig standard();  ///< ~10 minutes on 2 cores
 };
-
-/// Sum of weights with its error.
-struct WeightSum {
-  double n = 0, w = 0, w2 = 0;
-  void add(double x) {
-    n += 1;
-    w += x;
-    w2 += x * x;
-  }
-  double error() const;  ///< sqrt(sum w^2)
-};
-
-struct Estimate {
-  double value = 0, error = 0;
-};
-/// a / b with uncorrelated relative errors.
-Estimate ratio(const Estimate& a, const Estimate& b);
-/// Efficiency k / n of weighted sums (k a subset of n): binomial error with the effective
-/// number of events n_eff = (sum w)^2 / sum w^2.
-Estimate efficiency(const WeightSum& k, const WeightSum& n);
 
 /// Histogram binning of the plot data.
 struct PnnBinning {
@@ -219,6 +203,10 @@ struct PnnResults {
   /// Three categories (2016, 2017, 2018: observed 1, 2, 17), per-year SES and background.
   double brCategories = 0, brCategoriesUp = 0, brCategoriesDown = 0, significanceCategories = 0;
   double wallSeconds = 0;
+  /// Upstream background by simulation (PnnUpstream.hpp); per year in `upstreamYears`.
+  PnnUpstreamResult upstream;
+  std::vector<PnnUpstreamYear> upstreamYears;
+  bool upstreamSimulatedForStats = false;  ///< upstreamRun1 is kaonlab's estimate (else published)
 
   const PnnModeResult* mode(const std::string& key) const;
 };

@@ -82,6 +82,16 @@ struct PnnSelectionConfig {
   bool chantiVeto = true;
   bool gtk3AreaCut = true;        ///< reject tracks extrapolated back into |x| < 30, |y| < 15 mm at GTK3 (102.4 m)
   double gtk3Z = 102.4 * units::m, gtk3HalfX = 30.0 * units::mm, gtk3HalfY = 15.0 * units::mm;
+  /// (ii) no GTK3 hit within 24 mm of the track extrapolated to GTK3 (§4.3). The fast simulation
+  /// records GTK3 hits of the event's own charged particles only (DetectorEvent::gtk3Hits: daughters
+  /// of upstream K+ decays), so the cut never touches fiducial decays; needs the DetectorEvent.
+  bool gtk3HitCut = true;
+  double gtk3HitDistance = 24.0 * units::mm;
+  /// (v) R_STRAW1 > a - b z_vertex (R from the STRAW1 hole centre x = 101.2 mm; a = 830 mm,
+  /// b = 0.00436, §4.3 na62fw). Not part of kaonlab's default selection (off); used by the
+  /// upstream-background diagnostics.
+  bool strawRadiusVsZCut = false;
+  double strawRadiusA = 830.0 * units::mm, strawRadiusB = 0.00436, strawHoleCentreX = 101.2 * units::mm;
   bool trim5BoxCut = true;        ///< reject |x| < 100 and |y| < 500 mm at the TRIM5 plane (101.8 m)
   double trim5Z = 101.8 * units::m, trim5HalfX = 100.0 * units::mm, trim5HalfY = 500.0 * units::mm;
   // RICH (§4.3 PnnFunctions.cc: mass 118-200 MeV/c^2 and "RICH likelihood < 0.05 for non-pion

@@ -64,6 +64,32 @@ struct ChantiConfig {
   double accidentalRatePerNs = 1.0e6 / units::s;  ///< random CHANTI hits, 1 MHz (model)
 };
 
+/// Beam line between the last achromat dipole and the decay tank, for particles produced
+/// upstream of the tank (upstream K+ decays, issue 5; docs/detector.md "Upstream transport").
+struct UpstreamConfig {
+  /// Final collimator COLL 6/7 (XCHV101101), "Design 2016" (runs up to 8801, i.e. 2016, 2017
+  /// and 2018 S1): iron block, inner aperture 66 x 33 mm^2, outer 100 x 100 mm^2, 1 m long,
+  /// downstream end 101.255 m, §1.2 [FW-GTK], [FW-BEATCH]. Particles crossing the block at
+  /// either face are absorbed (model: no scattering, no punch-through); particles outside the
+  /// outer contour pass (nothing else is modelled there). The "Design 2018" collimator (2018 S2,
+  /// a GDML shape in [FW-GTK] whose quoted dimensions cannot be turned into a geometry) is not
+  /// modelled.
+  double collimatorZFront = 100.255 * m;
+  double collimatorZBack = 101.255 * m;
+  double collimatorInnerHalfX = 33.0 * mm, collimatorInnerHalfY = 16.5 * mm;
+  double collimatorOuterHalfX = 50.0 * mm, collimatorOuterHalfY = 50.0 * mm;
+  /// TRIM5 as a thin p_T kick at its centre, towards +x for positive particles, |p| kept:
+  /// 0.3 x 0.7505 T x 0.4 m = 0.090 GeV/c, centre 101.8 m, §1.2 [FW-GTK], [FW-GA], [FW-BEATCH].
+  double trim5Z = 101.800 * m;
+  double trim5Kick = 0.090 * GeV;
+  /// Hits of the event's own charged particles in the GTK3 sensor (gtk.halfWidthX/halfHeightY):
+  /// time resolution of one station 0.2 ns, §1.3/§3 [FW-GTK].
+  double gtk3HitSigmaTime = 0.2 * ns;
+  /// CHANTI response to the event's own charged particles crossing a station between the
+  /// hole and the outer square (chanti.*): efficiency per station crossing (model).
+  double chantiEfficiency = 0.99;
+};
+
 struct LavStation {
   double zFront, zBack, rInner, rOuter;
 };
@@ -238,6 +264,7 @@ struct DetectorConfig {
   KtagConfig ktag{};
   GtkConfig gtk{};
   ChantiConfig chanti{};
+  UpstreamConfig upstream{};
   TankConfig tank{};
   LavConfig lav{};
   StrawConfig straw{};

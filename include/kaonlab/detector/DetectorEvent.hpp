@@ -82,6 +82,14 @@ struct ChantiHit {
   int truthIndex = -1;
 };
 
+/// Hit of one of the event's own charged particles in the GTK3 sensor (a daughter of a K+
+/// that decayed upstream of GTK3). Pile-up beam particles are GtkTracks, not GTK3 hits.
+struct Gtk3Hit {
+  double x = 0, y = 0;  ///< mm, at the GTK3 plane
+  double time = 0;      ///< ns
+  int truthIndex = -1;
+};
+
 /// CHOD (else NewCHOD) hit of a charged particle that has no STRAW track (a particle that
 /// crossed fewer than the minimum number of chambers, or whose track was not reconstructed).
 /// The hits of tracked particles are part of their StrawTrack (hasChod/chodTime): this list
@@ -113,11 +121,15 @@ struct DetectorEvent {
   std::size_t nChanti = 0;
   std::array<ChodHit, kMaxChod> chod{};  ///< untracked charged particles only (see ChodHit)
   std::size_t nChod = 0;
+  static constexpr std::size_t kMaxGtk3Hits = 4;
+  std::array<Gtk3Hit, kMaxGtk3Hits> gtk3Hits{};  ///< own charged particles in GTK3 (upstream decays)
+  std::size_t nGtk3Hits = 0;
   std::uint32_t overflow = 0;  ///< objects dropped for lack of capacity
 
   void clear() {
     ktag = {};
     nGtk = nStraw = nLkr = nVeto = nChanti = nChod = 0;
+    nGtk3Hits = 0;
     overflow = 0;
   }
   template <class T, std::size_t N>

@@ -83,6 +83,19 @@ struct TransportOptions {
   bool multipleScattering = true;  ///< Highland MS in the STRAW chambers
 };
 
+/// What the beam line between the final collimator and the decay tank does to a particle
+/// produced upstream of the tank (FastSimulation::transportUpstream; no randomness).
+struct UpstreamPassage {
+  bool absorbed = false;     ///< stopped in the final collimator or outside the tank entrance
+  bool inCollimator = false; ///< absorbed in the final-collimator block
+  Vector3 position;          ///< at the tank entrance (tank.zStart), or where it was absorbed (mm)
+  Vector3 momentum;          ///< after the TRIM5 kick (GeV)
+  bool gtk3 = false;         ///< charged and inside the GTK3 sensor
+  Vector3 gtk3Position;      ///< at the GTK3 plane
+  Vector3 trim5Position;     ///< at the TRIM5 plane (when crossed)
+  std::uint8_t chantiMask = 0;  ///< bit k: charged and inside CHANTI station k+1 (between hole and outer square)
+};
+
 class FastSimulation {
  public:
   /// `beam` gives the pile-up beam (species mix, spot, rate); the config is validated.
@@ -95,6 +108,19 @@ class FastSimulation {
   /// Transport one particle from `start` (mm) with momentum `p` (GeV).
   void transport(int pdgId, const FourVector& p, const Vector3& start, RandomStream& rng, Trajectory& traj,
                  const TransportOptions& opt = {}) const;
+
+  /// Transport a particle produced upstream of the decay tank (simulate() uses it for particles
+  /// produced upstream of the last CHANTI station) through the
+  /// final collimator, TRIM5, GTK3 and the CHANTI to the tank entrance (straight lines, thin
+  /// TRIM5 kick; docs/detector.md "Upstream transport"). Deterministic.
+  UpstreamPassage transportUpstream(int pdgId, const FourVector& p, const Vector3& start) const;
+  /// One pile-up beam particle in the GTK (species, kinematics, time uniform in
+  /// t0 +- gtk.accidentalWindow, track efficiency, smearing): the distribution of each of the
+  /// Poisson(rate x 2 window) pile-up tracks of simulate(). Returns false when its track is
+  /// not reconstructed (inefficiency). Used for forced-accidental weighting (upstream background).
+  bool pileupGtkTrack(double t0, RandomStream& rng, GtkTrack& out) const;
+  /// Mean number of pile-up beam particles in the GTK window (rate x 2 x accidentalWindow).
+  double pileupGtkMean() const { return muGtk_; }
 
   /// Where a photon from `start` with momentum `p` ends (no randomness for photons).
   PhotonDetector photonDestination(const FourVector& p, const Vector3& start, int* lavStation = nullptr) const;
@@ -149,6 +175,10 @@ class FastSimulation {
                         DetectorEvent& out) const;
   void accidentals(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
   void mergeClusters(DetectorEvent& out) const;
+  /// Upstream transport of an event particle with its GTK3/CHANTI signals; updates p and start
+  /// to the tank entrance; false when the particle was absorbed.
+  bool upstreamResponse(int pdgId, int truthIndex, double t0, RandomStream& rng, FourVector& p, Vector3& start,
+                        DetectorEvent& out) const;
   double tankRadius(double z) const;
 
   /// A transport plane with its per-plane constants, precomputed in the constructor.

@@ -23,7 +23,7 @@ struct TruthEvent {
   int mode = -1;             ///< index of the decay mode in the catalogue
   double weight = 1.0;       ///< see docs/physics.md "event weights"
   int beamPdgId = 321;       ///< beam particle (K+)
-  FourVector beamMomentum;   ///< beam particle four-momentum (GeV)
+  FourVector beamMomentum;   ///< beam particle four-momentum at the decay point (GeV; = at GTK3 for decays downstream of TRIM5)
   FourVector beamOrigin;     ///< (x, y, z, t) where the beam particle crosses the reference plane
   FourVector decayVertex;    ///< (x, y, z, t) of the K+ decay (mm, ns)
   std::array<TruthParticle, kMaxParticles> particles{};

@@ -41,6 +41,13 @@ class Generator {
   /// Generate event `index` (deterministic in (seed, index)).
   void generate(std::uint64_t index, TruthEvent& event) const;
 
+  /// Decay the kaon `k` (as it crosses the GTK3 reference plane) at `dp`, where its momentum
+  /// is `momentumAtDecay` (differs from k.momentum upstream of TRIM5): draws the mode and the
+  /// products from `rng` and fills `event` (weight = dp.probability x mode weight). Used by
+  /// generate() and by the upstream-decay source (UpstreamDecays.hpp).
+  void decayKaon(std::uint64_t index, const BeamParticle& k, const FourVector& momentumAtDecay, const DecayPoint& dp,
+                 RandomStream& rng, TruthEvent& event) const;
+
   const DecayCatalogue& catalogue() const { return catalogue_; }
   const Beam& beam() const { return beam_; }
   const GeneratorConfig& config() const { return cfg_; }
