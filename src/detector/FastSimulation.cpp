@@ -269,11 +269,18 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
   setSlopes();
   // only pi and mu decay, and they stay charged (pi -> mu -> e): a neutral particle never
   // changes species, so it can use the reduced plane list
-  const std::vector<PlaneInfo>& planes = q != 0 ? chargedPlanes_ : neutralPlanes_;
+  const std::vector<PlaneInfo>& planeList = q != 0 ? chargedPlanes_ : neutralPlanes_;
+  // the list as pointer + count (kept in registers: the Trajectory stores in the loop would
+  // otherwise make the compiler reload the vector's bounds at every plane), starting at the
+  // first plane downstream of the start (the list is sorted by z)
+  const PlaneInfo* const planes = planeList.data();
+  const std::size_t nPlanes = planeList.size();
+  const std::size_t firstPlane = static_cast<std::size_t>(
+      std::partition_point(planes, planes + nPlanes, [&](const PlaneInfo& pl) { return pl.z <= x.z; }) - planes);
   double zDecay = sampleDecay();
   bool absorbing = false;  // pion entered the LKr: hadronic absorption, no later decay
 
-  for (std::size_t ip = 0; ip < planes.size(); ++ip) {
+  for (std::size_t ip = firstPlane; ip < nPlanes; ++ip) {
     const PlaneInfo& plane = planes[ip];
     if (plane.z <= x.z) continue;
     while (zDecay <= plane.z) {
