@@ -46,7 +46,8 @@ struct TrackLine {
   }
 };
 
-bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::DetectorConfig& d) {
+bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::DetectorConfig& d,
+                      const detail::LavRuns& lav) {
   for (int k = 0; k < 4; ++k) {
     const Vector3 x = line.at(d.straw.z[k]);
     if (rad(x.x - d.straw.holeCentreX[k], x.y) <= d.straw.holeRadius || rad(x.x, x.y) >= d.straw.outerRadius)
@@ -62,13 +63,18 @@ bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::Det
   const Vector3 nc = line.at(d.chod.zNewChod);
   const double rn = rad(nc.x, nc.y);
   if (rn <= d.chod.newChodRMin || rn >= d.chod.newChodRMax) return false;
-  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost)
-  for (const auto& lav : d.lav.stations) {
-    if (lav.zBack < vertexZ) continue;
-    for (double z : {lav.zFront, lav.zBack}) {
-      if (z < vertexZ) continue;
-      const Vector3 x = line.at(z);
-      if (rad(x.x, x.y) >= lav.rInner) return false;
+  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost):
+  // per run of planes (see detail::LavRuns) its first plane with z >= vertex z and its last
+  for (int k = 0; k < lav.nRuns; ++k) {
+    const auto& run = lav.runs[k];
+    int i = run.first;
+    while (i <= run.last && lav.z[i] < vertexZ) ++i;
+    if (i > run.last) continue;
+    const Vector3 x = line.at(lav.z[i]);
+    if (rad(x.x, x.y) >= run.rInner) return false;
+    if (i < run.last) {
+      const Vector3 y = line.at(lav.z[run.last]);
+      if (rad(y.x, y.y) >= run.rInner) return false;
     }
   }
   const Vector3 lk = line.at(d.lkr.zFront);
@@ -131,6 +137,20 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
   focalLength_ = det.rich.focalLength;
   mK_ = mass(pdg::kKPlus);
   mPi_ = mass(pdg::kPiPlus);
+  int n = 0;
+  for (const auto& s : det.lav.stations) {
+    for (double z : {s.zFront, s.zBack}) {
+      lavRuns_.z[n] = z;
+      auto& runs = lavRuns_.runs;
+      int& nr = lavRuns_.nRuns;
+      if (nr > 0 && runs[nr - 1].rInner == s.rInner && (lavRuns_.z[runs[nr - 1].last] <= zMagnet_) == (z <= zMagnet_) &&
+          lavRuns_.z[runs[nr - 1].last] <= z)
+        runs[nr - 1].last = n;
+      else
+        runs[nr++] = {s.rInner, n, n};
+      ++n;
+    }
+  }
 }
 
 Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
@@ -148,7 +168,7 @@ Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
 }
 
 bool Reconstruction::inAcceptance(const RecoTrack& t) const {
-  return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_);
+  return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_, lavRuns_);
 }
 
 double Reconstruction::richMass(double radius, double p) const {
@@ -255,7 +275,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
     const Vector3 imp = line.at(zLkr_);
     impact[out.nTracks] = imp;
     t.lkrX = imp.x;
-    t.inAcceptance = lineInAcceptance(line, t.vertex.z, det_);
+    t.inAcceptance = lineInAcceptance(line, t.vertex.z, det_, lavRuns_);
     t.lkrY = imp.y;
     double bestDist = cfg_.lkrAssociationDistance;
     for (std::size_t c = 0; c < in.nLkr; ++c) {
