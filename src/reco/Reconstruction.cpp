@@ -171,16 +171,17 @@ bool Reconstruction::inAcceptance(const RecoTrack& t) const {
   return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_, lavRuns_);
 }
 
+// theta = atan(radius / f): 1 / cos(theta) = sqrt(1 + (radius / f)^2) (closed form, no atan/cos)
 double Reconstruction::richMass(double radius, double p) const {
-  const double theta = std::atan(radius / focalLength_);
-  const double beta = 1.0 / ((1.0 + indexMinusOne_) * std::cos(theta));
+  const double u = radius / focalLength_;
+  const double beta = std::sqrt(1.0 + u * u) / (1.0 + indexMinusOne_);
   const double m2 = p * p * (1.0 / (beta * beta) - 1.0);
   return m2 >= 0 ? std::sqrt(m2) : -std::sqrt(-m2);
 }
 
 double Reconstruction::richMomentum(double radius, double m) const {
-  const double theta = std::atan(radius / focalLength_);
-  const double beta = 1.0 / ((1.0 + indexMinusOne_) * std::cos(theta));
+  const double u = radius / focalLength_;
+  const double beta = std::sqrt(1.0 + u * u) / (1.0 + indexMinusOne_);
   if (beta >= 1.0) return 0.0;
   return m * beta / std::sqrt(1.0 - beta * beta);
 }
