@@ -92,6 +92,12 @@ namespace detail {
 const ZigguratTables kZigguratNormal = kTables;  // constant-initialised (no static-init order issue)
 }  // namespace detail
 
+void RandomStream::refill() {
+  buffer_ = Engine{}(ctr_, key_);
+  ++ctr_.v[2];
+  next_ = 0;
+}
+
 bool RandomStream::gaussianSlowPath(unsigned layer, double x, double& y) {
   const auto& t = detail::kZigguratNormal;
   if (layer == 0) {  // tail beyond r (Marsaglia 1964), always accepted here

@@ -116,11 +116,9 @@ class RandomStream {
   /// accepted, false to draw again.
   bool gaussianSlowPath(unsigned layer, double x, double& y);
 
-  void refill() {
-    buffer_ = Engine{}(ctr_, key_);
-    ++ctr_.v[2];
-    next_ = 0;
-  }
+  /// Next Philox block (out of line in Random.cpp: once per 4 words, and it keeps the
+  /// inlined draws small, without the Philox rounds' register pressure at every call site).
+  void refill();
 
   Engine::key_type key_;
   Engine::ctr_type ctr_;
