@@ -238,8 +238,10 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       const auto& k = in.gtk[g];
       const double dt = t.time - k.time;
       if (std::abs(dt) > cfg_.gtkTimeWindow + 3.0 * sigmaT) continue;
+      const double dTime = dt * dt / st2;
+      if (!(dTime < bestTrack)) continue;  // d = dTime + (CDA term >= 0) cannot beat the best: skip the CDA
       const Cda c = closestApproach(t.positionStraw1, dir, k.position, k.momentum / k.momentum.z);
-      const double d = dt * dt / st2 + c.distance * c.distance / (cfg_.sigmaCda * cfg_.sigmaCda);
+      const double d = dTime + c.distance * c.distance / (cfg_.sigmaCda * cfg_.sigmaCda);
       if (d < bestTrack) {
         bestTrack = d;
         t.gtkIndex = static_cast<int>(g);
