@@ -134,3 +134,34 @@ TEST(Random, ZigguratNormalIsReproducible) {
                             0x1.5d0f50bf1c684p-1, -0x1.115fe9459c764p+0};
   for (double v : golden) EXPECT_EQ(v, e.gaussian());
 }
+
+// Ziggurat exponential (RandomStream::exponential): 1e6 samples, KS against 1 - exp(-x),
+// chi2 on [0, 12] in 120 bins (the tail beyond r = 7.70, 4.5e2 expected, bin by bin), mean
+// and variance (1 and 1), the fraction beyond r and beyond 10, and reproducibility.
+TEST(Random, ZigguratExponentialKsChi2TailsAndMoments) {
+  RandomStream r(13, streamId("ziggurat-exp-test"), 0);
+  const int n = 1000000;
+  std::vector<double> x(n);
+  double sum = 0, sum2 = 0;
+  int beyondR = 0, beyond10 = 0;
+  for (auto& v : x) {
+    v = r.exponential();
+    ASSERT_GE(v, 0.0);
+    sum += v;
+    sum2 += v * v;
+    if (v > 7.69711747013104972) ++beyondR;
+    if (v > 10.0) ++beyond10;
+  }
+  const auto ks = test::ksTest(x, [](double u) { return 1.0 - std::exp(-u); });
+  EXPECT_GT(ks.pValue, 0.001) << "D=" << ks.statistic;
+  const auto c2 = test::chi2Test(x, [](double u) { return std::exp(-u); }, 0.0, 12.0, 120);
+  EXPECT_GT(c2.pValue, 0.001) << "chi2/ndf=" << c2.statistic << "/" << c2.ndf;
+  const double mean = sum / n, var = sum2 / n - mean * mean;
+  EXPECT_NEAR(mean, 1.0, 5.0 / std::sqrt(n));
+  EXPECT_NEAR(var, 1.0, 5.0 * std::sqrt(8.0 / n));
+  const double pR = std::exp(-7.69711747013104972), p10 = std::exp(-10.0);
+  EXPECT_LT(std::abs(beyondR - n * pR), 5.0 * std::sqrt(n * pR));
+  EXPECT_LT(std::abs(beyond10 - n * p10), 5.0 * std::sqrt(n * p10) + 1.0);
+  RandomStream a(2024, streamId("detector"), 77), b(2024, streamId("detector"), 77);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(a.exponential(), b.exponential());
+}
