@@ -1,4 +1,5 @@
-// Ziggurat tables of RandomStream::gaussian() and its slow path (wedges and tail).
+// Ziggurat tables of RandomStream::gaussian() and exponential() and their slow paths
+// (wedges and tails).
 //
 // The tables are computed at compile time with +, -, *, / only (exp, log and sqrt below
 // are constexpr series / Newton iterations), so they do not depend on the platform's
@@ -81,6 +82,32 @@ constexpr detail::ZigguratTables buildTables() {
 }
 
 constexpr detail::ZigguratTables kTables = buildTables();
+
+constexpr double kRe = 7.69711747013104972;
+/// Layer area of the exponential Ziggurat: r f(r) + integral_r^inf f = (r + 1) exp(-r).
+constexpr double kVe = 0.0039496598225815571993;
+
+constexpr detail::ZigguratTables buildExponentialTables() {
+  detail::ZigguratTables t{};
+  const double fr = cexp(-kRe);
+  t.x[0] = kVe / fr;
+  t.f[0] = fr;  // (unused: layer 0 goes to the tail)
+  t.x[1] = kRe;
+  t.f[1] = fr;
+  for (int i = 1; i < 255; ++i) {
+    t.x[i + 1] = -clog(kVe / t.x[i] + t.f[i]);
+    t.f[i + 1] = cexp(-t.x[i + 1]);
+  }
+  t.x[256] = 0.0;
+  t.f[256] = 1.0;
+  return t;
+}
+
+constexpr detail::ZigguratTables kExpTables = buildExponentialTables();
+// the recursion closes: the top layer has the area of the others (to ~1e-13 relative)
+static_assert(kExpTables.x[255] > 0.06385 && kExpTables.x[255] < 0.06386);
+static_assert(kExpTables.x[255] * (1.0 - kExpTables.f[255]) > kVe * (1 - 1e-11) &&
+              kExpTables.x[255] * (1.0 - kExpTables.f[255]) < kVe * (1 + 1e-11));
 // the recursion closes: the top layer has the area of the others (to ~2e-13 relative)
 static_assert(kTables.x[255] > 0.2152 && kTables.x[255] < 0.2153);
 static_assert(kTables.x[255] * (1.0 - kTables.f[255]) > kV * (1 - 1e-11) &&
@@ -90,7 +117,14 @@ static_assert(kTables.x[255] * (1.0 - kTables.f[255]) > kV * (1 - 1e-11) &&
 
 namespace detail {
 const ZigguratTables kZigguratNormal = kTables;  // constant-initialised (no static-init order issue)
+const ZigguratTables kZigguratExponential = kExpTables;
 }  // namespace detail
+
+void RandomStream::refill() {
+  buffer_ = Engine{}(ctr_, key_);
+  ++ctr_.v[2];
+  next_ = 0;
+}
 
 bool RandomStream::gaussianSlowPath(unsigned layer, double x, double& y) {
   const auto& t = detail::kZigguratNormal;
@@ -105,6 +139,20 @@ bool RandomStream::gaussianSlowPath(unsigned layer, double x, double& y) {
   }
   // wedge between the layer's rectangle and the curve
   if (t.f[layer] + uniform() * (t.f[layer + 1] - t.f[layer]) < std::exp(-0.5 * x * x)) {
+    y = x;
+    return true;
+  }
+  return false;
+}
+
+bool RandomStream::exponentialSlowPath(unsigned layer, double x, double& y) {
+  const auto& t = detail::kZigguratExponential;
+  if (layer == 0) {  // tail beyond r: r + a unit exponential (memoryless)
+    y = kRe + exponential();
+    return true;
+  }
+  // wedge between the layer's rectangle and the curve
+  if (t.f[layer] + uniform() * (t.f[layer + 1] - t.f[layer]) < std::exp(-x)) {
     y = x;
     return true;
   }

@@ -31,12 +31,12 @@ bool isNeutrino(int pdg) {
 }
 
 /// Poisson with mean mu; expMinusMu = exp(-mu) (precomputed by the caller where mu is
-/// fixed). mu < 30: inversion with one uniform (sequential search from k = 0); above:
-/// Gaussian approximation.
+/// fixed). mu < 30: inversion with one 32-bit uniform (sequential search from k = 0);
+/// above: Gaussian approximation.
 int poisson(double mu, double expMinusMu, RandomStream& rng) {
   if (!(mu > 0)) return 0;
   if (mu < 30) {
-    const double u = rng.uniform();
+    const double u = rng.uniform32();
     double p = expMinusMu, cdf = p;
     int k = 0;
     // k < 400: guards against a cdf that rounds to just below u (P(k > 400) ~ 0 for mu < 30)
@@ -148,6 +148,30 @@ FastSimulation::FastSimulation(const DetectorConfig& cfg, const generator::BeamC
   expMuSac_ = std::exp(-muSac_);
   expMuLkr_ = std::exp(-muLkr_);
   expMuChanti_ = std::exp(-muChanti_);
+  // all random hits as one Poisson process split over the detectors (see accidentals())
+  const double muR[5] = {muLav_, muIrc_, muSac_, muLkr_, muChanti_};
+  muRandom_ = 0;
+  for (int d = 0; d < 5; ++d) {
+    muRandom_ += muR[d];
+    if (d < 4) randomCdf_[d] = muRandom_;
+  }
+  expMuRandom_ = std::exp(-muRandom_);
+  // pile-up GTK tracks: species cdf and the measured-track Gaussians (see accidentals())
+  const auto& bc = beam_.config();
+  const double ftot = bc.fractionKaon + bc.fractionPion + bc.fractionProton;
+  speciesCdf_[0] = bc.fractionKaon / ftot;
+  speciesCdf_[1] = (bc.fractionKaon + bc.fractionPion) / ftot;
+  gtkSigmaP_ = quad(bc.momentum * bc.momentumSpread, cfg_.gtk.sigmaMomentum);
+  gtkDz_ = cfg_.gtk.z[2] - bc.referenceZ;
+  // measured slope s = s_true + sigmaAngle g2, position offset d = s_true dz + sigmaPos g3
+  // with s_true = mean + divergence g1: Var s = A^2, Var d = B^2, Cov = C; Cholesky
+  // s = mean + A a, d = mean dz + (C / A) a + sqrt(B^2 - C^2 / A^2) b
+  const double div2 = bc.divergence * bc.divergence;
+  gtkSlopeSigma_ = std::sqrt(div2 + cfg_.gtk.sigmaAngle * cfg_.gtk.sigmaAngle);
+  const double c = div2 * gtkDz_;
+  const double b2 = div2 * gtkDz_ * gtkDz_ + cfg_.gtk.sigmaPosition * cfg_.gtk.sigmaPosition;
+  gtkPosCorr_ = gtkSlopeSigma_ > 0 ? c / gtkSlopeSigma_ : 0.0;
+  gtkPosSigma_ = std::sqrt(std::max(0.0, b2 - gtkPosCorr_ * gtkPosCorr_));
 }
 
 void FastSimulation::buildGroups(std::vector<PlaneInfo>& planes, bool neutral) {
@@ -332,11 +356,18 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
   setSlopes();
   // only pi and mu decay, and they stay charged (pi -> mu -> e): a neutral particle never
   // changes species, so it can use the reduced plane list
-  const std::vector<PlaneInfo>& planes = q != 0 ? chargedPlanes_ : neutralPlanes_;
+  const std::vector<PlaneInfo>& planeList = q != 0 ? chargedPlanes_ : neutralPlanes_;
+  // the list as pointer + count (kept in registers: the Trajectory stores in the loop would
+  // otherwise make the compiler reload the vector's bounds at every plane), starting at the
+  // first plane downstream of the start (the list is sorted by z)
+  const PlaneInfo* const planes = planeList.data();
+  const std::size_t nPlanes = planeList.size();
+  const std::size_t firstPlane = static_cast<std::size_t>(
+      std::partition_point(planes, planes + nPlanes, [&](const PlaneInfo& pl) { return pl.z <= x.z; }) - planes);
   double zDecay = sampleDecay();
   bool absorbing = false;  // pion entered the LKr: hadronic absorption, no later decay
 
-  for (std::size_t ip = 0; ip < planes.size(); ++ip) {
+  for (std::size_t ip = firstPlane; ip < nPlanes; ++ip) {
     const PlaneInfo& plane = planes[ip];
     if (plane.z <= x.z) continue;
     while (zDecay <= plane.z) {
@@ -586,14 +617,14 @@ void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStre
   const double t0 = truth.beamOrigin.e;
   // KTAG: each sector fires with probability sectorProbability
   // (the number of firing sectors is Binomial(nSectors, p): inversion with one uniform)
-  const double uk = rng.uniform();
+  const double uk = rng.uniform32();
   int n = 0;
   while (n < cfg_.ktag.nSectors && uk > ktagCdf_[n]) ++n;
   out.ktag.nSectors = n;
   out.ktag.tagged = n >= cfg_.ktag.minSectors;
   out.ktag.time = t0 + cfg_.ktag.sigmaTime * rng.gaussian();
   // GTK track of the kaon
-  const double uEff = rng.uniform();
+  const double uEff = rng.uniform32();
   const double gp = rng.gaussian(), gx = rng.gaussian(), gy = rng.gaussian(), gsx = rng.gaussian(),
                gsy = rng.gaussian(), gt = rng.gaussian();
   // a kaon that decayed upstream of GTK3 leaves no GTK3 hit, hence no GTK track
@@ -666,7 +697,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
       sigmaT = cfg_.sac.sigmaTime;
     }
     const bool showering = photon || std::abs(vetoX->pdgId) == pdg::kElectron;
-    const bool detected = photon ? rng.uniform() >= photonInefficiency(d, e) : true;
+    const bool detected = photon ? rng.uniform32() >= photonInefficiency(d, e) : true;
     if (detected) {
       double ev = showering ? e : cfg_.lav.mipEnergy;
       if (showering) {
@@ -688,7 +719,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
     double e = 0;
     bool make = true;
     if (a == pdg::kPhoton) {
-      make = rng.uniform() >= cfg_.lkr.inefficiency(pm);
+      make = rng.uniform32() >= cfg_.lkr.inefficiency(pm);
       e = pm + lkrSigmaE(pm) * rng.gaussian();
     } else if (a == pdg::kElectron) {
       type = ClusterType::Electron;
@@ -699,7 +730,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
       e = cfg_.lkr.mipMean + cfg_.lkr.mipSigma * rng.gaussian();
     } else {  // charged pion (or other hadron)
       type = ClusterType::Hadron;
-      if (rng.uniform() < pionInteractionProbability_) {
+      if (rng.uniform32() < pionInteractionProbability_) {
         pionInteracted = true;
         const double f = std::clamp(cfg_.lkr.pionEoverPMean + cfg_.lkr.pionEoverPSigma * rng.gaussian(), 0.05, 1.05);
         e = f * pm;
@@ -730,10 +761,10 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   auto untrackedChodHit = [&] {
     const Crossing* c = nullptr;
     double sigmaT = 0;
-    if (chod && rng.uniform() < cfg_.chod.efficiency) {
+    if (chod && rng.uniform32() < cfg_.chod.efficiency) {
       c = chod;
       sigmaT = cfg_.chod.chodSigmaTime;
-    } else if (newchod && rng.uniform() < cfg_.chod.efficiency) {
+    } else if (newchod && rng.uniform32() < cfg_.chod.efficiency) {
       c = newchod;
       sigmaT = cfg_.chod.newChodSigmaTime;
     }
@@ -746,7 +777,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
     untrackedChodHit();
     return;
   }
-  const bool reconstructed = rng.uniform() < cfg_.straw.trackEfficiency;
+  const bool reconstructed = rng.uniform32() < cfg_.straw.trackEfficiency;
 
   // MUV1/2 energies
   double e1 = 0, e2 = 0;
@@ -775,9 +806,9 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   double m3t = 0, m3x = 0, m3y = 0;
   const Crossing* m3c = nullptr;
   if (muv3) {
-    if (rng.uniform() < cfg_.muv.muv3Efficiency) m3c = muv3;
+    if (rng.uniform32() < cfg_.muv.muv3Efficiency) m3c = muv3;
   } else if (iron && std::abs(iron->pdgId) == pdg::kPiPlus) {
-    if (rng.uniform() < cfg_.muv.pionPunchThrough) m3c = iron;
+    if (rng.uniform32() < cfg_.muv.pionPunchThrough) m3c = iron;
   }
   if (m3c) {
     const double pm = m3c->momentum.mag();
@@ -860,10 +891,10 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
     }
   }
   // CHOD, else NewCHOD
-  if (chod && rng.uniform() < cfg_.chod.efficiency) {
+  if (chod && rng.uniform32() < cfg_.chod.efficiency) {
     t->hasChod = true;
     t->chodTime = t0 + cfg_.chod.chodSigmaTime * rng.gaussian();
-  } else if (newchod && rng.uniform() < cfg_.chod.efficiency) {
+  } else if (newchod && rng.uniform32() < cfg_.chod.efficiency) {
     t->hasChod = true;
     t->chodTime = t0 + cfg_.chod.newChodSigmaTime * rng.gaussian();
   }
@@ -875,63 +906,85 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   t->muv3Y = m3 ? m3y : 0;
 }
 
+bool FastSimulation::pileupGtkTrack(double t0, RandomStream& rng, GtkTrack& g) const {
+  // one pile-up beam particle of accidentals() (also used by the forced-accidental weighting
+  // of the upstream background, analysis/PnnUpstream.cpp): the same draws in the same order
+  const auto& bc = beam_.config();
+  const double wg = cfg_.gtk.accidentalWindow;
+  const double us = rng.uniform32();
+  if (rng.uniform32() >= cfg_.gtk.trackEfficiency) return false;
+  const int species = us < speciesCdf_[0] ? pdg::kKPlus : (us < speciesCdf_[1] ? pdg::kPiPlus : pdg::kProton);
+  const double t = t0 + rng.uniform32(-wg, wg);
+  const double x0 = bc.meanX + bc.halfWidthX * rng.uniform32(-1.0, 1.0);
+  const double y0 = bc.meanY + bc.halfHeightY * rng.uniform32(-1.0, 1.0);
+  const double pm = bc.momentum + gtkSigmaP_ * rng.gaussian();
+  const double ax = rng.gaussian(), bx = rng.gaussian(), ay = rng.gaussian(), by = rng.gaussian();
+  const double sx = bc.meanSlopeX + gtkSlopeSigma_ * ax;
+  const double sy = bc.meanSlopeY + gtkSlopeSigma_ * ay;
+  const double pz = pm / std::sqrt(1 + sx * sx + sy * sy);
+  g = GtkTrack{};
+  g.momentum = {sx * pz, sy * pz, pz};
+  g.position = {x0 + bc.meanSlopeX * gtkDz_ + gtkPosCorr_ * ax + gtkPosSigma_ * bx,
+                y0 + bc.meanSlopeY * gtkDz_ + gtkPosCorr_ * ay + gtkPosSigma_ * by, cfg_.gtk.z[2]};
+  g.time = t + cfg_.gtk.sigmaTime * rng.gaussian();
+  g.trueKaon = false;
+  g.truePdgId = species;
+  return true;
+}
+
 void FastSimulation::accidentals(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const {
   const double t0 = truth.beamOrigin.e;
-  // pile-up beam tracks in the GTK
-  const double wg = cfg_.gtk.accidentalWindow;
+  // pile-up beam tracks in the GTK. The measured track is drawn directly: the beam
+  // particle's momentum spread and the GTK momentum resolution add up to one Gaussian
+  // (sigma gtkSigmaP_), and per projection the measured slope and the measured position
+  // (which sees the true slope over GTK3 - reference plane) are a correlated Gaussian pair
+  // drawn from its Cholesky factor (gtkSlope*, gtkPos*): the same distributions as beam
+  // particle + smearing, with 6 Gaussians and 5 32-bit uniforms instead of 11 + 4 64-bit.
   const int nb = poisson(muGtk_, expMuGtk_, rng);
   for (int i = 0; i < nb; ++i) {
-    const int species = beam_.sampleSpecies(rng);
-    const generator::BeamParticle b = beam_.sample(species, rng);
-    const double t = t0 + rng.uniform(-wg, wg);
-    const double u = rng.uniform();
-    const double gp = rng.gaussian(), gx = rng.gaussian(), gy = rng.gaussian(), gsx = rng.gaussian(),
-                 gsy = rng.gaussian(), gt = rng.gaussian();
-    if (u >= cfg_.gtk.trackEfficiency) continue;
-    GtkTrack* g = DetectorEvent::push(out.gtk, out.nGtk, out.overflow);
-    if (!g) break;
-    const FourVector& k = b.momentum;
-    const double sx = k.px / k.pz + cfg_.gtk.sigmaAngle * gsx;
-    const double sy = k.py / k.pz + cfg_.gtk.sigmaAngle * gsy;
-    const double pm = k.p() + cfg_.gtk.sigmaMomentum * gp;
-    const double pz = pm / std::sqrt(1 + sx * sx + sy * sy);
-    const double dz = cfg_.gtk.z[2] - b.origin.pz;
-    g->momentum = {sx * pz, sy * pz, pz};
-    g->position = {b.origin.px + k.px / k.pz * dz + cfg_.gtk.sigmaPosition * gx,
-                   b.origin.py + k.py / k.pz * dz + cfg_.gtk.sigmaPosition * gy, cfg_.gtk.z[2]};
-    g->time = t + cfg_.gtk.sigmaTime * gt;
-    g->trueKaon = false;
-    g->truePdgId = species;
+    GtkTrack g;
+    if (!pileupGtkTrack(t0, rng, g)) continue;
+    GtkTrack* slot = DetectorEvent::push(out.gtk, out.nGtk, out.overflow);
+    if (!slot) break;
+    *slot = g;
   }
-  // random hits in the vetoes and the LKr in the readout window
+  // random hits in the vetoes, the LKr and the CHANTI in the readout window: independent
+  // Poisson counts drawn as one Poisson count of the summed mean split over the detectors
+  // in proportion to their means (the same joint distribution; one 32-bit uniform per hit)
   const double w = cfg_.accidentals.window;
-  auto vetoHits = [&](VetoDetector d, double mu, double expMinusMu, double meanE, int nStations) {
-    const int n = poisson(mu, expMinusMu, rng);
+  int count[5] = {0, 0, 0, 0, 0};  // LAV, IRC, SAC, LKr, CHANTI
+  const int nr = poisson(muRandom_, expMuRandom_, rng);
+  for (int i = 0; i < nr; ++i) {
+    const double u = rng.uniform32() * muRandom_;
+    int d = 0;
+    while (d < 4 && u >= randomCdf_[d]) ++d;
+    ++count[d];
+  }
+  auto vetoHits = [&](VetoDetector d, int n, double meanE, int nStations) {
     for (int i = 0; i < n; ++i) {
-      const int station = nStations > 0 ? 1 + std::min(nStations - 1, static_cast<int>(rng.uniform() * nStations)) : 0;
+      const int station =
+          nStations > 0 ? 1 + std::min(nStations - 1, static_cast<int>(rng.uniform32() * nStations)) : 0;
       const double e = meanE * rng.exponential();
-      const double t = t0 + rng.uniform(-w, w);
+      const double t = t0 + rng.uniform32(-w, w);
       VetoHit* h = DetectorEvent::push(out.veto, out.nVeto, out.overflow);
       if (h) *h = {d, station, e, t, -1};
     }
   };
-  vetoHits(VetoDetector::LAV, muLav_, expMuLav_, cfg_.lav.accidentalMeanEnergy, 12);
-  vetoHits(VetoDetector::IRC, muIrc_, expMuIrc_, cfg_.irc.accidentalMeanEnergy, 0);
-  vetoHits(VetoDetector::SAC, muSac_, expMuSac_, cfg_.sac.accidentalMeanEnergy, 0);
-  const int nl = poisson(muLkr_, expMuLkr_, rng);
-  for (int i = 0; i < nl; ++i) {
+  vetoHits(VetoDetector::LAV, count[0], cfg_.lav.accidentalMeanEnergy, 12);
+  vetoHits(VetoDetector::IRC, count[1], cfg_.irc.accidentalMeanEnergy, 0);
+  vetoHits(VetoDetector::SAC, count[2], cfg_.sac.accidentalMeanEnergy, 0);
+  for (int i = 0; i < count[3]; ++i) {
     const double r1 = cfg_.lkr.rInner, r2 = cfg_.lkr.apothem;
-    const double r = std::sqrt(r1 * r1 + rng.uniform() * (r2 * r2 - r1 * r1));
-    const double phi = constants::two_pi * rng.uniform();
+    const double r = std::sqrt(r1 * r1 + rng.uniform32() * (r2 * r2 - r1 * r1));
+    const double phi = constants::two_pi * rng.uniform32();
     const double e = cfg_.lkr.accidentalMeanEnergy * rng.exponential();
-    const double t = t0 + rng.uniform(-w, w);
+    const double t = t0 + rng.uniform32(-w, w);
     LkrCluster* c = DetectorEvent::push(out.lkr, out.nLkr, out.overflow);
     if (c) *c = {e, r * std::cos(phi), r * std::sin(phi), t, -1, ClusterType::Accidental, true};
   }
-  const int nc = poisson(muChanti_, expMuChanti_, rng);
-  for (int i = 0; i < nc; ++i) {
-    const int station = 1 + std::min(5, static_cast<int>(rng.uniform() * 6));
-    const double t = t0 + rng.uniform(-w, w);
+  for (int i = 0; i < count[4]; ++i) {
+    const int station = 1 + std::min(5, static_cast<int>(rng.uniform32() * 6));
+    const double t = t0 + rng.uniform32(-w, w);
     ChantiHit* h = DetectorEvent::push(out.chanti, out.nChanti, out.overflow);
     if (h) *h = {station, t, -1};
   }

@@ -102,29 +102,4 @@ bool FastSimulation::upstreamResponse(int pdgId, int truthIndex, double t0, Rand
   return true;
 }
 
-bool FastSimulation::pileupGtkTrack(double t0, RandomStream& rng, GtkTrack& g) const {
-  // the same draws, in the same order, as one pile-up particle of accidentals()
-  const double wg = cfg_.gtk.accidentalWindow;
-  const int species = beam_.sampleSpecies(rng);
-  const generator::BeamParticle b = beam_.sample(species, rng);
-  const double t = t0 + rng.uniform(-wg, wg);
-  const double u = rng.uniform();
-  const double gp = rng.gaussian(), gx = rng.gaussian(), gy = rng.gaussian(), gsx = rng.gaussian(),
-               gsy = rng.gaussian(), gt = rng.gaussian();
-  if (u >= cfg_.gtk.trackEfficiency) return false;
-  const FourVector& k = b.momentum;
-  const double sx = k.px / k.pz + cfg_.gtk.sigmaAngle * gsx;
-  const double sy = k.py / k.pz + cfg_.gtk.sigmaAngle * gsy;
-  const double pm = k.p() + cfg_.gtk.sigmaMomentum * gp;
-  const double pz = pm / std::sqrt(1 + sx * sx + sy * sy);
-  const double dz = cfg_.gtk.z[2] - b.origin.pz;
-  g.momentum = {sx * pz, sy * pz, pz};
-  g.position = {b.origin.px + k.px / k.pz * dz + cfg_.gtk.sigmaPosition * gx,
-                b.origin.py + k.py / k.pz * dz + cfg_.gtk.sigmaPosition * gy, cfg_.gtk.z[2]};
-  g.time = t + cfg_.gtk.sigmaTime * gt;
-  g.trueKaon = false;
-  g.truePdgId = species;
-  return true;
-}
-
 }  // namespace kaonlab::detector

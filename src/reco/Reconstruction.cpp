@@ -46,7 +46,8 @@ struct TrackLine {
   }
 };
 
-bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::DetectorConfig& d) {
+bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::DetectorConfig& d,
+                      const detail::LavRuns& lav) {
   for (int k = 0; k < 4; ++k) {
     const Vector3 x = line.at(d.straw.z[k]);
     if (rad(x.x - d.straw.holeCentreX[k], x.y) <= d.straw.holeRadius || rad(x.x, x.y) >= d.straw.outerRadius)
@@ -62,13 +63,18 @@ bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::Det
   const Vector3 nc = line.at(d.chod.zNewChod);
   const double rn = rad(nc.x, nc.y);
   if (rn <= d.chod.newChodRMin || rn >= d.chod.newChodRMax) return false;
-  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost)
-  for (const auto& lav : d.lav.stations) {
-    if (lav.zBack < vertexZ) continue;
-    for (double z : {lav.zFront, lav.zBack}) {
-      if (z < vertexZ) continue;
-      const Vector3 x = line.at(z);
-      if (rad(x.x, x.y) >= lav.rInner) return false;
+  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost):
+  // per run of planes (see detail::LavRuns) its first plane with z >= vertex z and its last
+  for (int k = 0; k < lav.nRuns; ++k) {
+    const auto& run = lav.runs[k];
+    int i = run.first;
+    while (i <= run.last && lav.z[i] < vertexZ) ++i;
+    if (i > run.last) continue;
+    const Vector3 x = line.at(lav.z[i]);
+    if (rad(x.x, x.y) >= run.rInner) return false;
+    if (i < run.last) {
+      const Vector3 y = line.at(lav.z[run.last]);
+      if (rad(y.x, y.y) >= run.rInner) return false;
     }
   }
   const Vector3 lk = line.at(d.lkr.zFront);
@@ -133,6 +139,20 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
   mPi_ = mass(pdg::kPiPlus);
   mMu_ = mass(pdg::kMuon);
   mE_ = mass(pdg::kElectron);
+  int n = 0;
+  for (const auto& s : det.lav.stations) {
+    for (double z : {s.zFront, s.zBack}) {
+      lavRuns_.z[n] = z;
+      auto& runs = lavRuns_.runs;
+      int& nr = lavRuns_.nRuns;
+      if (nr > 0 && runs[nr - 1].rInner == s.rInner && (lavRuns_.z[runs[nr - 1].last] <= zMagnet_) == (z <= zMagnet_) &&
+          lavRuns_.z[runs[nr - 1].last] <= z)
+        runs[nr - 1].last = n;
+      else
+        runs[nr++] = {s.rInner, n, n};
+      ++n;
+    }
+  }
 }
 
 Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
@@ -150,19 +170,20 @@ Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
 }
 
 bool Reconstruction::inAcceptance(const RecoTrack& t) const {
-  return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_);
+  return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_, lavRuns_);
 }
 
+// theta = atan(radius / f): 1 / cos(theta) = sqrt(1 + (radius / f)^2) (closed form, no atan/cos)
 double Reconstruction::richMass(double radius, double p) const {
-  const double theta = std::atan(radius / focalLength_);
-  const double beta = 1.0 / ((1.0 + indexMinusOne_) * std::cos(theta));
+  const double u = radius / focalLength_;
+  const double beta = std::sqrt(1.0 + u * u) / (1.0 + indexMinusOne_);
   const double m2 = p * p * (1.0 / (beta * beta) - 1.0);
   return m2 >= 0 ? std::sqrt(m2) : -std::sqrt(-m2);
 }
 
 double Reconstruction::richMomentum(double radius, double m) const {
-  const double theta = std::atan(radius / focalLength_);
-  const double beta = 1.0 / ((1.0 + indexMinusOne_) * std::cos(theta));
+  const double u = radius / focalLength_;
+  const double beta = std::sqrt(1.0 + u * u) / (1.0 + indexMinusOne_);
   if (beta >= 1.0) return 0.0;
   return m * beta / std::sqrt(1.0 - beta * beta);
 }
@@ -257,8 +278,10 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       const auto& k = in.gtk[g];
       const double dt = t.time - k.time;
       if (std::abs(dt) > cfg_.gtkTimeWindow + 3.0 * sigmaT) continue;
+      const double dTime = dt * dt / st2;
+      if (!(dTime < bestTrack)) continue;  // d = dTime + (CDA term >= 0) cannot beat the best: skip the CDA
       const Cda c = closestApproach(t.positionStraw1, dir, k.position, k.momentum / k.momentum.z);
-      const double d = dt * dt / st2 + c.distance * c.distance / (cfg_.sigmaCda * cfg_.sigmaCda);
+      const double d = dTime + c.distance * c.distance / (cfg_.sigmaCda * cfg_.sigmaCda);
       if (d < bestTrack) {
         bestTrack = d;
         t.gtkIndex = static_cast<int>(g);
@@ -299,7 +322,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
     const Vector3 imp = line.at(zLkr_);
     impact[out.nTracks] = imp;
     t.lkrX = imp.x;
-    t.inAcceptance = lineInAcceptance(line, t.vertex.z, det_);
+    t.inAcceptance = lineInAcceptance(line, t.vertex.z, det_, lavRuns_);
     t.lkrY = imp.y;
     double bestDist = cfg_.lkrAssociationDistance;
     for (std::size_t c = 0; c < in.nLkr; ++c) {

@@ -40,6 +40,33 @@ TEST(Random, UniformIsUniformKS) {
   EXPECT_GT(ks.pValue, 0.001) << "D=" << ks.statistic;
 }
 
+TEST(Random, Bits32AreTheHalvesOfOneWord) {
+  RandomStream a(42, streamId("gen"), 5), b(42, streamId("gen"), 5);
+  for (int i = 0; i < 100; ++i) {
+    const std::uint64_t w = a.bits();
+    EXPECT_EQ(static_cast<std::uint32_t>(w), b.bits32());
+    EXPECT_EQ(static_cast<std::uint32_t>(w >> 32), b.bits32());
+  }
+  // a kept half survives 64-bit draws in between
+  RandomStream c(1, 2, 3), d(1, 2, 3);
+  const std::uint64_t w0 = c.bits(), w1 = c.bits();
+  EXPECT_EQ(static_cast<std::uint32_t>(w0), d.bits32());
+  EXPECT_EQ(w1, d.bits());
+  EXPECT_EQ(static_cast<std::uint32_t>(w0 >> 32), d.bits32());
+}
+
+TEST(Random, Uniform32IsUniformKS) {
+  RandomStream r(1, 2, 4);
+  std::vector<double> x(200000);
+  for (auto& v : x) {
+    v = r.uniform32();
+    ASSERT_GT(v, 0.0);
+    ASSERT_LT(v, 1.0);
+  }
+  const auto ks = test::ksTest(x, [](double u) { return u; });
+  EXPECT_GT(ks.pValue, 0.001) << "D=" << ks.statistic;
+}
+
 TEST(Random, GaussianChi2) {
   RandomStream r(5, 6, 7);
   std::vector<double> x(200000);
@@ -102,7 +129,39 @@ TEST(Random, ZigguratNormalIsReproducible) {
   // fixed-seed values: the Ziggurat tables are built at compile time with IEEE arithmetic
   // only, so the fast path gives these numbers on every platform
   RandomStream e(1, 2, 3);
-  const double golden[5] = {-0x1.a6604d08a6866p-2, 0x1.30f43b965551p+0, -0x1.aa9a3fda4e69ep-1,
-                            -0x1.b96c21bc55079p-5, -0x1.3d92c7c98a86ep-3};
+  // (32 bits per try since the halves change, docs/detector.md "Speed")
+  const double golden[5] = {-0x1.3a92fc813f1c5p-1, 0x1.af9a51b330b28p-2, 0x1.b8031ad76174ep+0,
+                            0x1.5d0f50bf1c684p-1, -0x1.115fe9459c764p+0};
   for (double v : golden) EXPECT_EQ(v, e.gaussian());
+}
+
+// Ziggurat exponential (RandomStream::exponential): 1e6 samples, KS against 1 - exp(-x),
+// chi2 on [0, 12] in 120 bins (the tail beyond r = 7.70, 4.5e2 expected, bin by bin), mean
+// and variance (1 and 1), the fraction beyond r and beyond 10, and reproducibility.
+TEST(Random, ZigguratExponentialKsChi2TailsAndMoments) {
+  RandomStream r(13, streamId("ziggurat-exp-test"), 0);
+  const int n = 1000000;
+  std::vector<double> x(n);
+  double sum = 0, sum2 = 0;
+  int beyondR = 0, beyond10 = 0;
+  for (auto& v : x) {
+    v = r.exponential();
+    ASSERT_GE(v, 0.0);
+    sum += v;
+    sum2 += v * v;
+    if (v > 7.69711747013104972) ++beyondR;
+    if (v > 10.0) ++beyond10;
+  }
+  const auto ks = test::ksTest(x, [](double u) { return 1.0 - std::exp(-u); });
+  EXPECT_GT(ks.pValue, 0.001) << "D=" << ks.statistic;
+  const auto c2 = test::chi2Test(x, [](double u) { return std::exp(-u); }, 0.0, 12.0, 120);
+  EXPECT_GT(c2.pValue, 0.001) << "chi2/ndf=" << c2.statistic << "/" << c2.ndf;
+  const double mean = sum / n, var = sum2 / n - mean * mean;
+  EXPECT_NEAR(mean, 1.0, 5.0 / std::sqrt(n));
+  EXPECT_NEAR(var, 1.0, 5.0 * std::sqrt(8.0 / n));
+  const double pR = std::exp(-7.69711747013104972), p10 = std::exp(-10.0);
+  EXPECT_LT(std::abs(beyondR - n * pR), 5.0 * std::sqrt(n * pR));
+  EXPECT_LT(std::abs(beyond10 - n * p10), 5.0 * std::sqrt(n * p10) + 1.0);
+  RandomStream a(2024, streamId("detector"), 77), b(2024, streamId("detector"), 77);
+  for (int i = 0; i < 1000; ++i) EXPECT_EQ(a.exponential(), b.exponential());
 }

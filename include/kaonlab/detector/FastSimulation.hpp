@@ -212,6 +212,11 @@ class FastSimulation {
   /// exp(-mu) of the accidental Poisson means (GTK pile-up, LAV, IRC, SAC, LKr, CHANTI)
   double expMuGtk_, expMuLav_, expMuIrc_, expMuSac_, expMuLkr_, expMuChanti_;
   double muGtk_, muLav_, muIrc_, muSac_, muLkr_, muChanti_;
+  /// all random veto/LKr/CHANTI hits: summed mean, exp(-sum), cumulative means (LAV..LKr)
+  double muRandom_, expMuRandom_, randomCdf_[4];
+  /// pile-up GTK tracks: cumulative species fractions (K+, pi+), measured momentum sigma,
+  /// GTK3 - beam reference z, measured slope sigma, position-slope Cholesky terms
+  double speciesCdf_[2], gtkSigmaP_, gtkDz_, gtkSlopeSigma_, gtkPosCorr_, gtkPosSigma_;
 };
 
 }  // namespace kaonlab::detector

@@ -20,6 +20,22 @@ struct Cda {
 };
 Cda closestApproach(const Vector3& p1, const Vector3& d1, const Vector3& p2, const Vector3& d2);
 
+namespace detail {
+/// The LAV acceptance planes (front and back of each station, in z order) grouped in runs
+/// of equal inner radius on one side of the magnet. R along a straight line is convex in z,
+/// so the largest R over a run's planes downstream of the vertex is at its first or its
+/// last such plane: two checks per run instead of one per plane (same decisions).
+struct LavRuns {
+  struct Run {
+    double rInner;
+    int first, last;  ///< indices into z
+  };
+  std::array<double, 24> z{};
+  std::array<Run, 24> runs{};
+  int nRuns = 0;
+};
+}  // namespace detail
+
 /// (P_K - P_x)^2 for a kaon of momentum pK (mass m_K) and a particle of momentum p with mass m.
 double missingMass2(const Vector3& pK, const Vector3& p, double m);
 
@@ -90,6 +106,7 @@ class Reconstruction {
   int kickSign_;
   double indexMinusOne_, focalLength_;
   double mK_, mPi_, mMu_, mE_;
+  detail::LavRuns lavRuns_;
 };
 
 }  // namespace kaonlab::reco
