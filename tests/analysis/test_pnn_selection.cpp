@@ -5,57 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "PnnCandidate.hpp"
 #include "kaonlab/analysis/PnnSelection.hpp"
 
 using namespace kaonlab;
 using namespace kaonlab::analysis;
 
-namespace {
-
-/// A clean K+ -> pi+ nu nubar candidate in Region 2 (p = 25 GeV/c).
-reco::RecoEvent goodEvent() {
-  reco::RecoEvent ev;
-  ev.clear();
-  ev.nTracks = 1;
-  ev.best = 0;
-  ev.ktagTagged = true;
-  ev.ktagSectors = 7;
-  ev.nGtk = 1;
-  auto& t = ev.tracks[0];
-  t = reco::RecoTrack{};
-  t.strawIndex = 0;
-  t.charge = 1;
-  t.p = 25.0;
-  // 6 mrad horizontal from a vertex near the beam axis at 140 m: x = -184 mm at TRIM5, outside the box
-  t.momentum = {0.15, 0.0, 25.0};
-  t.positionStraw1 = {306.0, 0.0, 183508.0};
-  t.nChambers = 4;
-  t.inAcceptance = true;
-  t.gtkIndex = 0;
-  t.cda = 1.0;
-  t.dtGtk = 0.1;
-  t.dtKtag = 0.1;
-  t.vertex = {0.0, 0.0, 140000.0};
-  t.m2miss = 0.040;
-  t.m2missBeam = 0.041;
-  t.m2missRich = 0.039;
-  t.hasRing = true;
-  t.ringHits = 12;
-  t.richMass = 0.139;
-  t.pRich = 25.1;
-  t.lkrEnergy = 12.0;
-  t.eOverP = 0.48;
-  t.muv1Energy = 6.0;
-  t.muv2Energy = 3.0;
-  t.muv3 = false;
-  return ev;
-}
-
-}  // namespace
-
 TEST(PnnSelection, GoodCandidatePassesEveryCut) {
   const PnnSelection sel;
-  const auto c = sel.classify(goodEvent());
+  const auto c = sel.classify(test::pnnCandidate());
   EXPECT_TRUE(c.passed()) << std::hex << c.failed;
   EXPECT_EQ(c.stage, kPnnCutCount);
   EXPECT_EQ(c.region, PnnRegion::R2);
@@ -98,7 +56,7 @@ TEST(PnnSelection, EachCutCanFail) {
       {PnnCut::SignalRegion, [](auto& e) { e.tracks[0].m2missRich = 0.075; }},      // RICH m2miss outside R2
   };
   for (const auto& cs : cases) {
-    auto ev = goodEvent();
+    auto ev = test::pnnCandidate();
     cs.spoil(ev);
     const auto c = sel.classify(ev);
     EXPECT_EQ(c.failed, bit(cs.cut)) << cutName(cs.cut);
@@ -109,7 +67,7 @@ TEST(PnnSelection, EachCutCanFail) {
 
 TEST(PnnSelection, NoRichRingFailsPionIdAndTheRichSignalRegionCondition) {
   const PnnSelection sel;
-  auto ev = goodEvent();
+  auto ev = test::pnnCandidate();
   ev.tracks[0].hasRing = false;
   const auto c = sel.classify(ev);
   EXPECT_EQ(c.failed, bit(PnnCut::RichPionId) | bit(PnnCut::SignalRegion));
@@ -136,7 +94,7 @@ TEST(PnnSelection, Regions) {
 TEST(PnnSelection, CutFlowCountsStages) {
   const PnnSelection sel;
   CutFlow cf;
-  auto ev = goodEvent();
+  auto ev = test::pnnCandidate();
   cf.fill(sel.classify(ev), 2.0);
   ev.tracks[0].muv3 = true;
   cf.fill(sel.classify(ev), 1.0);

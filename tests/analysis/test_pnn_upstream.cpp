@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "PnnCandidate.hpp"
 #include "kaonlab/analysis/PnnAnalysis.hpp"
 
 using namespace kaonlab;
@@ -140,49 +141,12 @@ TEST(PnnUpstream, PerYearNormalisationAndStatisticsRule) {
   EXPECT_EQ(years, 3);
 }
 
-namespace {
-/// A clean pi+ candidate: 6 mrad from a vertex near the axis at 140 m (x = -184 mm at TRIM5,
-/// x = -224 mm at GTK3, y = 0), as in test_pnn_selection.cpp.
-reco::RecoEvent candidate() {
-  reco::RecoEvent ev;
-  ev.clear();
-  ev.nTracks = 1;
-  ev.best = 0;
-  ev.ktagTagged = true;
-  ev.ktagSectors = 7;
-  ev.nGtk = 1;
-  auto& t = ev.tracks[0];
-  t = reco::RecoTrack{};
-  t.charge = 1;
-  t.p = 25.0;
-  t.momentum = {0.15, 0.0, 25.0};
-  t.positionStraw1 = {306.0, 0.0, 183508.0};
-  t.nChambers = 4;
-  t.inAcceptance = true;
-  t.gtkIndex = 0;
-  t.cda = 1.0;
-  t.dtGtk = t.dtKtag = 0.1;
-  t.vertex = {0.0, 0.0, 140000.0};
-  t.m2miss = 0.040;
-  t.m2missBeam = 0.041;
-  t.m2missRich = 0.039;
-  t.hasRing = true;
-  t.ringHits = 12;
-  t.richMass = 0.139;
-  t.pRich = 25.1;
-  t.lkrEnergy = 12.0;
-  t.eOverP = 0.48;
-  t.muv1Energy = 6.0;
-  t.muv2Energy = 3.0;
-  return ev;
-}
-}  // namespace
 
 TEST(PnnUpstream, Gtk3HitCutAndStrawRadiusCut) {
   PnnSelectionConfig cfg;
   cfg.beamKinematics = false;  // the DetectorEvent below has no GTK track
   const PnnSelection sel(cfg);
-  const reco::RecoEvent ev = candidate();
+  const reco::RecoEvent ev = test::pnnCandidate();
   detector::DetectorEvent det;
   det.clear();
   // track at GTK3: x = 306 + 0.006 (102400 - 183508) = -180.6 mm
