@@ -224,6 +224,7 @@ class ModeRunner {
                            ? s.det.gtk[static_cast<std::size_t>(t.gtkIndex)].momentum
                            : Vector3{};
     const bool window = (t.m2miss > sc.r1Min && t.m2miss <= sc.r1Max) || (t.m2miss > sc.r2Min && t.m2miss <= sc.r2Max);
+    const std::array<double, 3> expected = rec_.richExpectedRadii(t.p);  // at the measured momentum
     constexpr int kSteps = 96;
     constexpr double kRange = 7.0;  // +- 7 sigma
     const double dr = 2.0 * kRange * sigma / kSteps;
@@ -234,7 +235,7 @@ class ModeRunner {
       const double pdf = std::exp(-0.5 * z * z) * dr / (sigma * std::sqrt(2.0 * std::numbers::pi));
       const double mass = rec_.richMass(r, t.p);
       if (mass < sc.richMassMin || mass > sc.richMassMax) continue;
-      const auto prob = rec_.richProbabilities(r, t.ringHits, t.p);
+      const auto prob = rec_.richProbabilities(r, t.ringHits, expected);
       if (prob[0] >= sc.richMaxNonPion || prob[1] >= sc.richMaxNonPion) continue;
       w.all += pdf;
       if (!window || t.gtkIndex < 0) continue;

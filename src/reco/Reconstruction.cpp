@@ -195,31 +195,36 @@ double Reconstruction::richExpectedRadius(double p, double m) const {
   return focalLength_ * std::sqrt((1.0 - cosTheta) * (1.0 + cosTheta)) / cosTheta;
 }
 
+std::array<double, 3> Reconstruction::richExpectedRadii(double p) const {
+  return {richExpectedRadius(p, mE_), richExpectedRadius(p, mMu_), richExpectedRadius(p, mPi_)};
+}
+
 std::array<double, 3> Reconstruction::richProbabilities(double radius, int hits, double p) const {
+  return richProbabilities(radius, hits, richExpectedRadii(p));
+}
+
+std::array<double, 3> Reconstruction::richProbabilities(double radius, int hits,
+                                                        const std::array<double, 3>& expected) const {
   // RICH likelihoods per mass hypothesis; the pnn selection requires the non-pion ones to be
   // small (na62-detector.md §4.3: "RICH likelihood < 0.05 for non-pion hypotheses",
   // PnnFunctions.cc). Hit-level likelihoods of NA62 are replaced by the ring radius.
   const double sigma = det_.rich.sigmaRadiusPerHit / std::sqrt(std::max(hits, 1));
   std::array<double, 3> l{};
-  const std::array<double, 3> masses{mE_, mMu_, mPi_};
   double sum = 0;
+  std::size_t closest = 2;
+  double dmin = std::numeric_limits<double>::infinity();
   for (std::size_t h = 0; h < 3; ++h) {
-    const double r = richExpectedRadius(p, masses[h]);
-    if (r <= 0) continue;
+    const double r = expected[h];
+    if (r <= 0) continue;  // below threshold
     const double z = (radius - r) / sigma;
     l[h] = std::exp(-0.5 * z * z);
     sum += l[h];
+    if (std::abs(radius - r) < dmin) dmin = std::abs(radius - r), closest = h;
   }
   if (sum <= 0) {
     // far from every hypothesis: the closest radius takes it all
-    std::size_t best = 2;
-    double dmin = std::numeric_limits<double>::infinity();
-    for (std::size_t h = 0; h < 3; ++h) {
-      const double r = richExpectedRadius(p, masses[h]);
-      if (r > 0 && std::abs(radius - r) < dmin) dmin = std::abs(radius - r), best = h;
-    }
     l = {};
-    l[best] = 1.0;
+    l[closest] = 1.0;
     return l;
   }
   for (double& x : l) x /= sum;

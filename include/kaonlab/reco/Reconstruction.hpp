@@ -94,6 +94,10 @@ class Reconstruction {
   /// of momentum p: Gaussian in the radius with sigma = single-hit resolution / sqrt(hits)
   /// (the fast simulation's ring model); a hypothesis below threshold gets 0.
   std::array<double, 3> richProbabilities(double radius, int hits, double p) const;
+  /// Expected ring radii {e+, mu+, pi+} at momentum p (0 below threshold), and the likelihoods
+  /// from precomputed radii (for repeated radii at one momentum).
+  std::array<double, 3> richExpectedRadii(double p) const;
+  std::array<double, 3> richProbabilities(double radius, int hits, const std::array<double, 3>& expected) const;
   /// Invariant mass of the given three tracks with the given masses.
   static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
 
