@@ -168,23 +168,39 @@ class ModeRunner {
       else
         pure = false;
     }
-    const double pEsc = photonEscape(s.truth, t);
-    out.pEscape = pEsc;
-    if (!weighted) return;
-    double fPhoton = 0;
-    if (pure && nPhotons > 0) {
-      fPhoton = pEsc > 0 ? pEsc * (accidentalVetoPasses(s) ? 1.0 : 0.0) : 0.0;
-    } else {
-      fPhoton = (cls.failed & bit(PnnCut::PhotonVeto)) ? 0.0 : 1.0;
+    // Events whose only other visible particles are photons: the event reconstructed without
+    // its photons' signals gives the accidental-only photon veto and the track's own LKr
+    // energy e0; the photons' effect on the veto and on E/p is then taken as a probability.
+    const bool photonWeighted = pure && nPhotons > 0;
+    bool accidentalPass = true;
+    double e0 = t.lkrEnergy;
+    if (photonWeighted) {
+      accidentalPass = accidentalVetoPasses(s);
+      if (s.recoNoPhotons.nTracks == s.reco.nTracks)  // photons leave no track: same track list
+        e0 = s.recoNoPhotons.tracks[static_cast<std::size_t>(cls.track)].lkrEnergy;
     }
+    const double pEsc = photonEscape(s.truth, t, e0);
+    // reported <P_esc> (pi0 rejection inefficiency): events whose only other visible
+    // particles are photons (a Dalitz pair or a charged daughter has its own rejection) and
+    // whose track passes E/p by itself
+    out.pEscape = photonWeighted && e0 <= cfg_.selection.maxEOverP * t.p ? pEsc : -1.0;
+    if (!weighted) return;
+    const auto& sc = cfg_.selection;
+    // E/p < maxEOverP (and the optional minimum) of the track; for photon-weighted events
+    // without its photons (their energy enters through photonEscape)
+    const bool caloPass = photonWeighted ? e0 <= sc.maxEOverP * t.p &&
+                                               (e0 + t.muv1Energy + t.muv2Energy) >= sc.minCaloEnergyOverP * t.p
+                                         : !(cls.failed & bit(PnnCut::CaloPionId));
+    const double fPhoton = photonWeighted ? pEsc * (accidentalPass ? 1.0 : 0.0)
+                                          : ((cls.failed & bit(PnnCut::PhotonVeto)) ? 0.0 : 1.0);
     double fMuon = 0;
     if (out.muonTrack) {
       // the RICH is simulated; the E/p < 0.8 part of the calorimetric cut is kept brute force
-      const bool ePass = t.eOverP <= cfg_.selection.maxEOverP;
+      const bool ePass = photonWeighted ? caloPass : t.eOverP <= sc.maxEOverP;
       const auto& n = cfg_.normalisation;
       fMuon = ePass ? n.muonCaloMisId * (n.muonMisIdIncludesMuv3 ? 1.0 : 1.0 - detCfg_.muv.muv3Efficiency) : 0.0;
     } else {
-      fMuon = (cls.failed & (bit(PnnCut::MuonVeto) | bit(PnnCut::CaloPionId))) ? 0.0 : out.caloWeight;
+      fMuon = ((cls.failed & bit(PnnCut::MuonVeto)) || !caloPass) ? 0.0 : out.caloWeight;
     }
     if (richWeighted) {
       const RichWeights rw = richWeights(s, t);
@@ -251,9 +267,17 @@ class ModeRunner {
   }
 
  private:
-  /// Probability that none of the event's photons is detected; a photon reaching the LKr
-  /// within the track-distance cut of the track impact does not veto (counts as 1).
-  double photonEscape(const generator::TruthEvent& truth, const reco::RecoTrack& t) const {
+  /// Probability that the event's photons pass the photon veto and the E/p cut: a photon
+  /// heading elsewhere must be missed (its inefficiency); a photon reaching the LKr within the
+  /// track-distance cut of the track impact does not veto but, when detected, adds its energy
+  /// to the track's LKr energy e0 (Reconstruction: E/p sums the clusters of that circle), so
+  /// it passes if undetected or if the sum stays below the E/p cut (all detected/undetected
+  /// combinations of such photons summed). When e0 alone fails the E/p cut the near photons
+  /// count as passing (the event fails anyway; the value is then the veto-only P_esc).
+  double photonEscape(const generator::TruthEvent& truth, const reco::RecoTrack& t, double e0) const {
+    constexpr int kMaxNear = 4;  // near-track photons enumerated (2^4 combinations); further ones veto
+    std::array<double, kMaxNear> nearE{}, nearIneff{};
+    int nNear = 0;
     double p = 1.0;
     const Vector3 v = truth.decayVertex.vec();
     const double zLkr = detCfg_.lkr.zFront;
@@ -261,14 +285,36 @@ class ModeRunner {
       const auto& tp = truth.particles[i];
       if (tp.status != 1 || tp.pdgId != pdg::kPhoton) continue;
       const auto d = sim_.photonDestination(tp.p, v);
-      if (d == detector::PhotonDetector::LKr) {
+      const double ineff = sim_.photonInefficiency(d, tp.p.e);
+      if (d == detector::PhotonDetector::LKr && nNear < kMaxNear) {
         const double dz = zLkr - v.z;
         const double x = v.x + tp.p.px / tp.p.pz * dz, y = v.y + tp.p.py / tp.p.pz * dz;
-        if (std::hypot(x - t.lkrX, y - t.lkrY) < cfg_.reco.lkrTrackDistance) continue;
+        if (std::hypot(x - t.lkrX, y - t.lkrY) < cfg_.reco.lkrTrackDistance) {
+          nearE[static_cast<std::size_t>(nNear)] = tp.p.e;
+          nearIneff[static_cast<std::size_t>(nNear)] = ineff;
+          ++nNear;
+          continue;
+        }
       }
-      p *= sim_.photonInefficiency(d, tp.p.e);
+      p *= ineff;
     }
-    return p;
+    const double eMax = cfg_.selection.maxEOverP * t.p;
+    if (nNear == 0 || e0 > eMax) return p;
+    double near = 0;
+    for (unsigned mask = 0; mask < (1u << nNear); ++mask) {
+      double prob = 1.0, e = e0;
+      for (int k = 0; k < nNear; ++k) {
+        const auto kk = static_cast<std::size_t>(k);
+        if (mask & (1u << k)) {
+          prob *= 1.0 - nearIneff[kk];
+          e += nearE[kk];
+        } else {
+          prob *= nearIneff[kk];
+        }
+      }
+      if (e <= eMax) near += prob;
+    }
+    return p * near;
   }
 
   /// Photon-veto decision with the event's own photon signals removed (accidentals only).
@@ -338,9 +384,15 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
       m.kinM2Window.add(e.w);
     if (c.inSignalRegion()) {
       m.kinSR.add(e.w);
-      if (e.pEscape >= 0) m.kinSRPhotonEscape.add(e.w * e.pEscape);
+      if (e.pEscape >= 0) {
+        m.kinSRPhotonEscape.add(e.w * e.pEscape);
+        m.kinSRPhotonEvents.add(e.w);
+      }
     }
-    if (e.pEscape >= 0) m.kinPhotonEscape.add(e.w * e.pEscape);
+    if (e.pEscape >= 0) {
+      m.kinPhotonEscape.add(e.w * e.pEscape);
+      m.kinPhotonEvents.add(e.w);
+    }
     if (!(c.failed & bit(P::RichPionId))) {
       m.kinRichPass.add(e.w);
       if (!(c.failed & bit(P::CaloPionId))) {

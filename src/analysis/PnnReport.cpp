@@ -98,7 +98,7 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
     }
     if (const auto* m = r.mode("k2pi"); m && m->kinSRPhotonEscape.w > 0 && !y18->background.empty()) {
       // NA62-style factorisation: the pi0 rejection of the whole kinematic sample applied to the tail events
-      const double f = (m->kinPhotonEscape.w / m->kin.w) / (m->kinSRPhotonEscape.w / m->kinSR.w);
+      const double f = (m->kinPhotonEscape.w / m->kinPhotonEvents.w) / (m->kinSRPhotonEscape.w / m->kinSRPhotonEvents.w);
       add(kGroupBg, "K+ -> pi+ pi0(gamma), factorised (<P_esc> of all K2pi events)", 0.75, 0.04,
           y18->background[0].value * f, y18->background[0].error * f, "talk backup; kaonlab: factorised estimate");
     }
@@ -115,12 +115,14 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
     const Estimate fn = efficiency(m->kinSRNoDecay, m->kinNoDecay);
     add(kGroupVal, "K+ -> pi+ pi0: fraction in R1+R2, pi+ not decayed before the RICH (resolution tails)", 1e-3, 0.0,
         fn.value, fn.error, "kinematic suppression ~1e3 (na62-detector.md 4.3, memory); NA62 measures it on identified pi+");
-    const double pesc = m->kin.w > 0 ? m->kinPhotonEscape.w / m->kin.w : 0;
-    add(kGroupVal, "pi0 rejection inefficiency <P_esc> (kinematic selection)", 1.5e-8, 0.0, pesc,
-        m->kin.w > 0 ? m->kinPhotonEscape.error() / m->kin.w : 0, "2018 (na62-detector.md 4.3, memory)");
-    const double pescSR = m->kinSR.w > 0 ? m->kinSRPhotonEscape.w / m->kinSR.w : 0;
-    add(kGroupVal, "  <P_esc> of the K+ -> pi+ pi0 events in R1+R2 (kinematic selection)", 1.5e-8, 0.0, pescSR,
-        m->kinSR.w > 0 ? m->kinSRPhotonEscape.error() / m->kinSR.w : 0, "NA62 assumes it equals the average (factorisation)");
+    // pi0 -> gamma gamma events (a Dalitz pair is rejected by the charged vetoes, not counted here)
+    const double nPh = m->kinPhotonEvents.w, nPhSR = m->kinSRPhotonEvents.w;
+    add(kGroupVal, "pi0 rejection inefficiency <P_esc> (kinematic selection, pi0 -> gamma gamma)", 1.5e-8, 0.0,
+        nPh > 0 ? m->kinPhotonEscape.w / nPh : 0, nPh > 0 ? m->kinPhotonEscape.error() / nPh : 0,
+        "2018 (na62-detector.md 4.3, memory)");
+    add(kGroupVal, "  <P_esc> of the K+ -> pi+ pi0 events in R1+R2 (kinematic selection)", 1.5e-8, 0.0,
+        nPhSR > 0 ? m->kinSRPhotonEscape.w / nPhSR : 0, nPhSR > 0 ? m->kinSRPhotonEscape.error() / nPhSR : 0,
+        "NA62 assumes it equals the average (factorisation)");
   }
   if (const auto* m = r.mode("kmu2")) {
     const Estimate f = efficiency(m->kinSR, m->kin);

@@ -108,7 +108,7 @@ void trackColumns(Col&& col, Tr& t, Key& k) {
   col("rich_prob_mu", "", "RICH likelihood of the mu+ hypothesis, normalised", t.richProbMuon);
   col("rich_prob_pi", "", "RICH likelihood of the pi+ hypothesis, normalised", t.richProbPion);
   col("lkr_index", "", "associated LKr cluster (-1: none)", t.lkrIndex);
-  col("lkr_energy", "GeV", "energy of the associated LKr cluster", t.lkrEnergy);
+  col("lkr_energy", "GeV", "LKr energy of the track: associated cluster + in-time clusters within lkr_track_distance", t.lkrEnergy);
   col("e_over_p", "", "LKr energy / track momentum", t.eOverP);
   col("lkr_x", "mm", "track impact on the LKr front plane (extrapolated), x", t.lkrX);
   col("lkr_y", "mm", "track impact on the LKr front plane (extrapolated), y", t.lkrY);

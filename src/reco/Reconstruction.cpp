@@ -337,10 +337,19 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
         t.lkrIndex = static_cast<int>(c);
       }
     }
-    if (t.lkrIndex >= 0) {
-      t.lkrEnergy = in.lkr[t.lkrIndex].energy;
-      t.eOverP = t.lkrEnergy / t.p;
+    // Calorimetric energy of the track: every in-time cluster within the track-distance
+    // circle, i.e. the region the LKr photon veto leaves to the track (§4.3: clusters
+    // > 100 mm from the track are photon candidates). A photon shower next to the pi+
+    // therefore raises E/p instead of escaping both the veto and the pi+ identification.
+    // The associated (nearest) cluster counts whatever its time, the others when in time.
+    t.lkrEnergy = t.lkrIndex >= 0 ? in.lkr[t.lkrIndex].energy : 0.0;
+    for (std::size_t c = 0; c < in.nLkr; ++c) {
+      const auto& cl = in.lkr[c];
+      if (static_cast<int>(c) != t.lkrIndex && rad(cl.x - imp.x, cl.y - imp.y) < cfg_.lkrTrackDistance &&
+          std::abs(cl.time - t.time) < lkrWindow(cl.energy))
+        t.lkrEnergy += cl.energy;
     }
+    t.eOverP = t.lkrEnergy / t.p;
     t.muv1Energy = s.muv1Energy;
     t.muv2Energy = s.muv2Energy;
     if (s.muv3Hit) {
@@ -375,10 +384,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
           rad(cl.x - impact[k].x, cl.y - impact[k].y) < cfg_.lkrTrackDistance)
         nearTrack = true;
     if (nearTrack) continue;
-    const double e = cl.energy / units::GeV;
-    const double f = std::clamp((e - 1.0) / 14.0, 0.0, 1.0);
-    const double window = cfg_.lkrWindowLowE + f * (cfg_.lkrWindowHighE - cfg_.lkrWindowLowE);
-    if (std::abs(cl.time - tRef) < window) {
+    if (std::abs(cl.time - tRef) < lkrWindow(cl.energy)) {
       out.lkrVeto = true;
       ++out.nLkrExtra;
     }

@@ -341,3 +341,43 @@ TEST(Vertex, ThreeTrackVertexOfK3pi) {
   RecordProperty("k3pi_mass_sigma", sci(robustSigma(dm)));
   RecordProperty("k3pi_vertex_z_sigma", sci(robustSigma(dz)));
 }
+
+TEST(Vetoes, LkrClusterNearTheTrackJoinsItsEnergyOtherwiseItVetoes) {
+  // §4.3: LKr clusters > 100 mm from the track are photon candidates; the in-time clusters
+  // closer than that are the track's calorimetric energy (E/p). A 20 GeV photon cluster
+  // placed 60 mm from the pi+ impact must raise E/p by 20/p and not veto; at 150 mm it
+  // must veto and leave E/p unchanged; out of time (20 ns) it does neither.
+  DetectorConfig dc;
+  dc.accidentals.enabled = false;
+  Chain c("pinunu", 707, dc);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  int tested = 0;
+  for (std::uint64_t i = 0; i < 2000 && tested < 20; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    const auto* t0 = selectTrack(re);
+    if (!t0 || re.photonVeto || de.nLkr + 1 > de.lkr.size()) continue;
+    const double e0 = t0->lkrEnergy, p = t0->p, x = t0->lkrX, y = t0->lkrY, time = t0->time;
+    auto withCluster = [&](double dx, double dt) {
+      DetectorEvent d = de;
+      d.lkr[d.nLkr++] = LkrCluster{20.0, x + dx, y, time + dt, -1, ClusterType::Photon, true};
+      reco::RecoEvent r;
+      c.rec.reconstruct(d, r);
+      return r;
+    };
+    const auto near = withCluster(60.0, 0.0);
+    EXPECT_FALSE(near.photonVeto);
+    EXPECT_NEAR(near.tracks[0].eOverP, (e0 + 20.0) / p, 1e-12);
+    const auto far = withCluster(150.0, 0.0);
+    EXPECT_TRUE(far.photonVeto);
+    EXPECT_NEAR(far.tracks[0].eOverP, e0 / p, 1e-12);
+    const auto late = withCluster(60.0, 20.0);
+    EXPECT_FALSE(late.photonVeto);
+    EXPECT_NEAR(late.tracks[0].eOverP, e0 / p, 1e-12);
+    ++tested;
+  }
+  EXPECT_EQ(tested, 20);
+}

@@ -14,9 +14,10 @@
 // detector decisions by their probabilities:
 //  - photon veto: for events whose only visible particles besides the pi+ candidate are
 //    photons, the photon-veto cut is removed and the event weighted by
-//    P_esc = prod_photons inefficiency(E, detector) (a photon reaching the LKr within the
-//    track-distance cut counts as undetected) x [the accidental-only veto passes]
-//    (the event re-reconstructed without its own photons' signals);
+//    P_esc = prod_photons inefficiency(E, detector) x [the accidental-only veto passes]
+//    (the event re-reconstructed without its own photons' signals); a photon reaching the
+//    LKr within the track-distance cut does not veto but, if detected, adds its energy to
+//    the track's E/p: it passes when undetected or when E/p stays below the cut;
 //  - MUV3: for a muon track the MUV3 cut is removed and the event weighted by (1 - eps_MUV3);
 //  - calorimetric muon/pion separation: for a muon track the calorimetric cut is removed and
 //    the event weighted by a configured mis-identification probability (the fast simulation
@@ -133,8 +134,10 @@ struct PnnModeResult {
   WeightSum kin, kinSR;
   WeightSum kinNoDecay, kinSRNoDecay;  ///< kinematic selection (in R1+R2), track not decayed before the RICH (truth)
   WeightSum kinM2Window;              ///< kinematic selection with m2miss (GTK) in the R1/R2 windows, no beam/RICH m2miss condition
-  WeightSum kinPhotonEscape;          ///< sum w x P_esc over the kinematic selection (pi0 rejection)
-  WeightSum kinSRPhotonEscape;        ///< sum w x P_esc over the kinematic selection in R1+R2
+  /// sum w x P_esc over the kinematic selection (pi0 rejection) and in R1+R2, for the events whose
+  /// only other visible particles are photons; kinPhotonEvents/kinSRPhotonEvents: their sum w
+  WeightSum kinPhotonEscape, kinSRPhotonEscape;
+  WeightSum kinPhotonEvents, kinSRPhotonEvents;
   WeightSum kinRichPass;              ///< kinematic selection passing the RICH pi+ ID
   WeightSum kinRichCaloPass;          ///< ... and the calorimetric pi+ ID
   WeightSum kinRichCaloMuvPass;       ///< ... and the MUV3 veto

@@ -3,6 +3,7 @@
 // GTK-STRAW matching (time + CDA discriminant), decay vertex, m2miss (GTK, nominal beam,
 // RICH momentum), PID estimators (RICH mass, LKr E/p, MUV3), photon/CHANTI vetoes and the
 // best three-track vertex. Allocation-free and deterministic; algorithms in docs/detector.md.
+#include <algorithm>
 #include <array>
 
 #include "kaonlab/core/FourVector.hpp"
@@ -58,7 +59,9 @@ class Reconstruction {
     double ircSacWindow = 7.0 * units::ns;
     double lkrWindowLowE = 5.0 * units::ns;    ///< E < 1 GeV
     double lkrWindowHighE = 2.5 * units::ns;   ///< E > 15 GeV (linear in between)
-    double lkrTrackDistance = 100.0 * units::mm;  ///< clusters closer to a track are not photons (§4.3)
+    /// Clusters closer to a track are not photons (§4.3); their in-time energy is the
+    /// track's calorimetric energy (E/p).
+    double lkrTrackDistance = 100.0 * units::mm;
     double lkrAssociationDistance = 50.0 * units::mm;  ///< track-cluster association for E/p (model)
     double lkrMinEnergy = 0.0;                 ///< GeV
     double chantiWindow = 3.0 * units::ns;     ///< §4.3 (iv)
@@ -98,6 +101,12 @@ class Reconstruction {
   /// from precomputed radii (for repeated radii at one momentum).
   std::array<double, 3> richExpectedRadii(double p) const;
   std::array<double, 3> richProbabilities(double radius, int hits, const std::array<double, 3>& expected) const;
+  /// Half-width of the LKr cluster-track time window at cluster energy e: lkrWindowLowE below
+  /// 1 GeV, lkrWindowHighE above 15 GeV, linear in between (§3 "Timing windows").
+  double lkrWindow(double e) const {
+    const double f = std::clamp((e / units::GeV - 1.0) / 14.0, 0.0, 1.0);
+    return cfg_.lkrWindowLowE + f * (cfg_.lkrWindowHighE - cfg_.lkrWindowLowE);
+  }
   /// Invariant mass of the given three tracks with the given masses.
   static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
 
