@@ -46,36 +46,40 @@ DecayCatalogue::DecayCatalogue(const CatalogueConfig& cfg) : pi0_(cfg.pi0) {
   const double fPi = k2pig->relativeRate() / (1.0 + k2pig->relativeRate());
   const std::string ib = fmt::format("E*_gamma > {:g} MeV", cfg.radiativeEGammaMin / units::MeV);
 
-  auto add = [this](std::string key, std::string label, double br, std::string src, ModeClass c, P m,
-                    bool pi0mue = false) {
-    modes_.push_back(DecayMode{std::move(key), std::move(label), br, std::move(src), c, pi0mue, std::move(m)});
+  // models are built on first use (LazyModel); each factory captures its own configuration
+  auto add = [this](std::string key, std::string label, double br, std::string src, ModeClass c,
+                    LazyModel::Factory m, bool pi0mue = false) {
+    modes_.push_back(DecayMode{std::move(key), std::move(label), br, std::move(src), c, pi0mue, LazyModel(std::move(m))});
   };
+  auto built = [](P m) { return [m] { return m; }; };  // a model already built (the IB channels)
   using MC = ModeClass;
   add("kmu2", "K+ -> mu+ nu", kBrMuNu * (1 - fMu), "PDG, minus the IB part in kmu2g", MC::Standard,
-      std::make_shared<TwoBodyDecay>(-mu, mu + 1));
+      [=] { return P(std::make_shared<TwoBodyDecay>(-mu, mu + 1)); });
   add("k2pi", "K+ -> pi+ pi0", kBrPiPi0 * (1 - fPi), "PDG, minus the IB part in k2pig", MC::Standard,
-      std::make_shared<TwoBodyDecay>(pip, pdg::kPi0));
-  add("k3pi", "K+ -> pi+ pi+ pi-", kBrPiPiPi, "PDG", MC::Standard, std::make_shared<K3piDecay>(cfg.k3pi));
-  add("ke3", "K+ -> pi0 e+ nu", kBrKe3, "PDG", MC::Standard, std::make_shared<Kl3Decay>(cfg.ke3));
-  add("kmu3", "K+ -> pi0 mu+ nu", kBrKmu3, "PDG", MC::Standard, std::make_shared<Kl3Decay>(cfg.kmu3));
-  add("k3pi00", "K+ -> pi+ pi0 pi0", kBrPiPi0Pi0, "PDG", MC::Standard, std::make_shared<K3piDecay>(cfg.k3pi00));
+      [=] { return P(std::make_shared<TwoBodyDecay>(pip, pdg::kPi0)); });
+  add("k3pi", "K+ -> pi+ pi+ pi-", kBrPiPiPi, "PDG", MC::Standard, [c = cfg.k3pi] { return P(std::make_shared<K3piDecay>(c)); });
+  add("ke3", "K+ -> pi0 e+ nu", kBrKe3, "PDG", MC::Standard, [c = cfg.ke3] { return P(std::make_shared<Kl3Decay>(c)); });
+  add("kmu3", "K+ -> pi0 mu+ nu", kBrKmu3, "PDG", MC::Standard, [c = cfg.kmu3] { return P(std::make_shared<Kl3Decay>(c)); });
+  add("k3pi00", "K+ -> pi+ pi0 pi0", kBrPiPi0Pi0, "PDG", MC::Standard, [c = cfg.k3pi00] { return P(std::make_shared<K3piDecay>(c)); });
   add("kmu2g", "K+ -> mu+ nu gamma (IB, " + ib + ")", kBrMuNu * fMu, "PDG BR(mu nu) x BEG IB fraction",
-      MC::Standard, kmu2g);
+      MC::Standard, built(kmu2g));
   add("k2pig", "K+ -> pi+ pi0 gamma (IB, " + ib + ")", kBrPiPi0 * fPi, "PDG BR(pi pi0) x Low IB fraction",
-      MC::Standard, k2pig);
-  add("ke2", "K+ -> e+ nu", kBrENu, "PDG", MC::Standard, std::make_shared<TwoBodyDecay>(-e, e + 1));
+      MC::Standard, built(k2pig));
+  add("ke2", "K+ -> e+ nu", kBrENu, "PDG", MC::Standard, [=] { return P(std::make_shared<TwoBodyDecay>(-e, e + 1)); });
   add("ke4", "K+ -> pi+ pi- e+ nu", kBrKe4, "NA48/2 PLB 715 (2012) 105", MC::Standard,
-      std::make_shared<Ke4Decay>(cfg.ke4));
+      [c = cfg.ke4] { return P(std::make_shared<Ke4Decay>(c)); });
   add("piee", "K+ -> pi+ e+ e-", kBrPiEE, "NA48/2 PLB 677 (2009) 246", MC::Standard,
-      std::make_shared<PiLeptonLeptonDecay>(cfg.piee));
+      [c = cfg.piee] { return P(std::make_shared<PiLeptonLeptonDecay>(c)); });
   add("pimumu", "K+ -> pi+ mu+ mu-", kBrPiMuMu, "NA62 JHEP 11 (2022) 011", MC::Standard,
-      std::make_shared<PiLeptonLeptonDecay>(cfg.pimumu));
+      [c = cfg.pimumu] { return P(std::make_shared<PiLeptonLeptonDecay>(c)); });
   add("pigg", "K+ -> pi+ gamma gamma", kBrPiGG, "NA62 Run 1 preliminary (talk)", MC::Standard,
-      std::make_shared<PiGammaGammaDecay>(cfg.pigg));
+      [c = cfg.pigg] { return P(std::make_shared<PiGammaGammaDecay>(c)); });
   add("pinunu", "K+ -> pi+ nu nubar", kBrPiNuNuSM, "SM, arXiv:2105.02868 (talk)", MC::Rare,
-      std::make_shared<PiNuNuDecay>(cfg.pinunu));
+      [c = cfg.pinunu] { return P(std::make_shared<PiNuNuDecay>(c)); });
   // LFV / LNV (uniform phase space, kaon-physics.md section 5)
-  auto flat = [](std::vector<int> ids) { return std::make_shared<FlatPhaseSpaceDecay>(std::move(ids)); };
+  auto flat = [](std::vector<int> ids) {
+    return [ids] { return P(std::make_shared<FlatPhaseSpaceDecay>(ids)); };
+  };
   add("pim_mup_ep", "K+ -> pi- mu+ e+", kUlPimMupEp, "NA62 90% CL UL, PRL 127 (2021) 131802", MC::Exotic,
       flat({-pip, -mu, -e}));
   add("pip_mum_ep", "K+ -> pi+ mu- e+", kUlPipMumEp, "NA62 90% CL UL, PRL 127 (2021) 131802", MC::Exotic,
@@ -90,7 +94,7 @@ DecayCatalogue::DecayCatalogue(const CatalogueConfig& cfg) : pi0_(cfg.pi0) {
       flat({mu, e + 1, -e, -e}));
   add("pi0_mum_ep", "K+ -> pi+ pi0, pi0 -> mu- e+", kBrPiPi0 * kUlPi0MumEp,
       "PDG BR(pi pi0) x NA62 90% CL UL, PRL 127 (2021) 131802", MC::Exotic,
-      std::make_shared<TwoBodyDecay>(pip, pdg::kPi0), true);
+      [=] { return P(std::make_shared<TwoBodyDecay>(pip, pdg::kPi0)); }, true);
 
   if (modes_.size() != knownKeys().size()) throw std::logic_error("DecayCatalogue: knownKeys() out of date");
   for (std::size_t i = 0; i < modes_.size(); ++i)

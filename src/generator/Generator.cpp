@@ -27,7 +27,10 @@ Generator::Generator(const GeneratorConfig& cfg) : cfg_(cfg), beam_(cfg.beam), c
     const std::size_t i = catalogue_.index(k);
     if (std::find(selected_.begin(), selected_.end(), i) == selected_.end()) selected_.push_back(i);
   }
-  for (std::size_t i : selected_) brSum_ += catalogue_.mode(i).br;
+  for (std::size_t i : selected_) {
+    brSum_ += catalogue_.mode(i).br;
+    models_.push_back(&catalogue_.mode(i).model.get());  // builds the selected models now
+  }
   const std::size_t n = selected_.size();
   for (std::size_t i : selected_) {
     const double br = catalogue_.mode(i).br;
@@ -72,7 +75,7 @@ void Generator::decayKaon(std::uint64_t index, const BeamParticle& k, const Four
   ev.clearParticles();
 
   DecayProducts rest;
-  mode.model->generate(rng, rest);
+  models_[slot]->generate(rng, rest);
   const Vector3 b = momentumAtDecay.beta();
   const Pi0Decayer& pi0 = catalogue_.pi0Decayer();
   for (const auto& d : rest) {

@@ -7,7 +7,9 @@
 // carved out of their parent (the PDG BR of K -> mu nu and K -> pi pi0 includes IB), so
 // nothing is counted twice. LFV/LNV modes are forbidden in the SM: their "BR" is the
 // value a study assumes (default: the NA62 90% CL upper limit quoted in the talk).
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -23,6 +25,31 @@ namespace kaonlab::generator {
 
 enum class ModeClass { Standard, Rare, Exotic };
 
+/// A decay model built on first use (thread-safe). The catalogue lists every mode, but a
+/// model's construction (the accept-reject maximum scans: ~10^9 instructions for Ke4, ~10^8
+/// per LFV phase-space mode) runs only for the modes a job uses. Copies share the model.
+/// The scans draw from their own fixed stream, so a model is the same whenever it is built.
+class LazyModel {
+ public:
+  using Factory = std::function<std::shared_ptr<const DecayModel>()>;
+  LazyModel() = default;
+  explicit LazyModel(Factory factory) : state_(std::make_shared<State>(std::move(factory))) {}
+  const DecayModel& get() const {
+    std::call_once(state_->once, [this] { state_->model = state_->factory(); });
+    return *state_->model;
+  }
+  const DecayModel* operator->() const { return &get(); }
+
+ private:
+  struct State {
+    explicit State(Factory f) : factory(std::move(f)) {}
+    Factory factory;
+    std::once_flag once;
+    std::shared_ptr<const DecayModel> model;
+  };
+  std::shared_ptr<State> state_;
+};
+
 struct DecayMode {
   std::string key;        ///< run-card name, e.g. "k2pi"
   std::string label;      ///< "K+ -> pi+ pi0"
@@ -30,7 +57,7 @@ struct DecayMode {
   std::string brSource;   ///< where br comes from
   ModeClass modeClass = ModeClass::Standard;
   bool forcePi0MuE = false;  ///< pi0 of this mode decays to mu- e+ (K+ -> pi+ pi0, pi0 -> mu- e+)
-  std::shared_ptr<const DecayModel> model;
+  LazyModel model;          ///< built on first use
 };
 
 struct CatalogueConfig {

@@ -62,6 +62,7 @@ class Generator {
   Beam beam_;
   DecayCatalogue catalogue_;
   std::vector<std::size_t> selected_;
+  std::vector<const DecayModel*> models_;  ///< the selected modes' models (owned by catalogue_)
   std::vector<double> probability_, cumulative_, modeWeight_;
   double brSum_ = 0;
 };
