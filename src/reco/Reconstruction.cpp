@@ -329,26 +329,28 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
     t.lkrX = imp.x;
     t.inAcceptance = lineInAcceptance(line, t.vertex.z, det_, lavRuns_);
     t.lkrY = imp.y;
-    double bestDist = cfg_.lkrAssociationDistance;
-    for (std::size_t c = 0; c < in.nLkr; ++c) {
-      const double d = rad(in.lkr[c].x - imp.x, in.lkr[c].y - imp.y);
-      if (d < bestDist) {
-        bestDist = d;
-        t.lkrIndex = static_cast<int>(c);
-      }
-    }
-    // Calorimetric energy of the track: every in-time cluster within the track-distance
-    // circle, i.e. the region the LKr photon veto leaves to the track (§4.3: clusters
-    // > 100 mm from the track are photon candidates). A photon shower next to the pi+
-    // therefore raises E/p instead of escaping both the veto and the pi+ identification.
-    // The associated (nearest) cluster counts whatever its time, the others when in time.
-    t.lkrEnergy = t.lkrIndex >= 0 ? in.lkr[t.lkrIndex].energy : 0.0;
+    // Calorimetric energy of the track: the associated (nearest, within the association
+    // distance) cluster whatever its time, plus every other in-time cluster within the
+    // track-distance circle, i.e. the region the LKr photon veto leaves to the track (§4.3:
+    // clusters > 100 mm from the track are photon candidates). A photon shower next to the
+    // pi+ therefore raises E/p instead of escaping both the veto and the pi+ identification.
+    double best2 = cfg_.lkrAssociationDistance * cfg_.lkrAssociationDistance;
+    const double near2 = cfg_.lkrTrackDistance * cfg_.lkrTrackDistance;
+    double eNear = 0;
+    bool bestInTime = false;
     for (std::size_t c = 0; c < in.nLkr; ++c) {
       const auto& cl = in.lkr[c];
-      if (static_cast<int>(c) != t.lkrIndex && rad(cl.x - imp.x, cl.y - imp.y) < cfg_.lkrTrackDistance &&
-          std::abs(cl.time - t.time) < lkrWindow(cl.energy))
-        t.lkrEnergy += cl.energy;
+      const double dx = cl.x - imp.x, dy = cl.y - imp.y, d2 = dx * dx + dy * dy;
+      if (d2 >= near2 && d2 >= best2) continue;
+      const bool inTime = std::abs(cl.time - t.time) < lkrWindow(cl.energy);
+      if (d2 < near2 && inTime) eNear += cl.energy;
+      if (d2 < best2) {
+        best2 = d2;
+        t.lkrIndex = static_cast<int>(c);
+        bestInTime = inTime && d2 < near2;
+      }
     }
+    t.lkrEnergy = eNear + (t.lkrIndex >= 0 && !bestInTime ? in.lkr[t.lkrIndex].energy : 0.0);
     t.eOverP = t.lkrEnergy / t.p;
     t.muv1Energy = s.muv1Energy;
     t.muv2Energy = s.muv2Energy;
@@ -379,10 +381,11 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
     const auto& cl = in.lkr[c];
     if (cl.energy < cfg_.lkrMinEnergy) continue;
     bool nearTrack = false;
-    for (std::size_t k = 0; k < out.nTracks; ++k)
-      if (out.tracks[k].lkrIndex == static_cast<int>(c) ||
-          rad(cl.x - impact[k].x, cl.y - impact[k].y) < cfg_.lkrTrackDistance)
-        nearTrack = true;
+    const double near2 = cfg_.lkrTrackDistance * cfg_.lkrTrackDistance;
+    for (std::size_t k = 0; k < out.nTracks; ++k) {
+      const double dx = cl.x - impact[k].x, dy = cl.y - impact[k].y;
+      if (out.tracks[k].lkrIndex == static_cast<int>(c) || dx * dx + dy * dy < near2) nearTrack = true;
+    }
     if (nearTrack) continue;
     if (std::abs(cl.time - tRef) < lkrWindow(cl.energy)) {
       out.lkrVeto = true;
