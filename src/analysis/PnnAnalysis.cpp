@@ -116,6 +116,7 @@ class ModeRunner {
           g.selection = generator::ModeSelection::BranchingRatio;
           const generator::DecayCatalogue cat(g.catalogue);
           g.seed = cfg.seed * 1000 + cat.index(key);
+          if (key == "k2pi" || key == "k2pig") g.pi0Bias = cfg.k2piPi0Bias;
           return g;
         }()),
         detCfg_([&] {

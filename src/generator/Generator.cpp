@@ -14,6 +14,7 @@ namespace kaonlab::generator {
 
 Generator::Generator(const GeneratorConfig& cfg) : cfg_(cfg), beam_(cfg.beam), catalogue_(cfg.catalogue) {
   cfg_.fiducial.validate(cfg_.beam.referenceZ);
+  cfg_.pi0Bias.validate();
   std::vector<std::string> keys;
   for (const auto& k : cfg_.modes) {
     if (k == "all") {
@@ -84,7 +85,10 @@ void Generator::decayKaon(std::uint64_t index, const BeamParticle& k, const Four
       const int parent = ev.add({d.pdgId, lab, -1, 2});
       const Pi0Channel ch = mode.forcePi0MuE ? Pi0Channel::MuMinusEPlus : pi0.naturalChannel(rng);
       ProductList<3> pd;
-      pi0.decay(ch, lab, rng, pd);
+      if (ch == Pi0Channel::GammaGamma && cfg_.pi0Bias.fraction > 0)
+        ev.weight *= pi0.decayGammaGammaBiased(lab, cfg_.pi0Bias, rng, pd);
+      else
+        pi0.decay(ch, lab, rng, pd);
       for (const auto& g : pd) ev.add({g.pdgId, g.p, parent, 1});
     } else {
       ev.add({d.pdgId, lab, -1, 1});

@@ -1,8 +1,11 @@
 #include "kaonlab/generator/Pi0Decay.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <stdexcept>
 
+#include "kaonlab/core/Error.hpp"
 #include "kaonlab/core/ParticleData.hpp"
 #include "kaonlab/generator/PhaseSpace.hpp"
 
@@ -27,6 +30,27 @@ double Pi0Decayer::dalitzDx(double x) const {
   if (x <= r_ || x >= 1.0) return 0.0;
   const double ff = 1.0 + cfg_.dalitzSlope * x;
   return std::pow(1.0 - x, 3) / x * (1.0 + r_ / (2.0 * x)) * std::sqrt(1.0 - r_ / x) * ff * ff;
+}
+
+void Pi0Decayer::AsymmetryBias::validate() const {
+  if (!(fraction >= 0 && fraction < 1)) throw ConfigError("pi0 asymmetry bias: fraction must be in [0, 1)");
+  if (!(width > 0 && width <= 1)) throw ConfigError("pi0 asymmetry bias: width must be in (0, 1]");
+}
+
+double Pi0Decayer::gammaGammaBiasedAtRest(const Vector3& flight, const AsymmetryBias& bias, RandomStream& rng,
+                                          FourVector& a, FourVector& b) const {
+  // u = |cos theta*| from the mixture g(u) = (1 - f) + (f / w) [u > 1 - w] on [0, 1]
+  const double f = bias.fraction, w = bias.width;
+  const double u = rng.uniform() < f ? 1.0 - w * rng.uniform() : rng.uniform();
+  const double g = (1.0 - f) + (u > 1.0 - w ? f / w : 0.0);
+  const double cosT = rng.uniform() < 0.5 ? u : -u;
+  const double sinT = std::sqrt(std::max(0.0, 1.0 - cosT * cosT));
+  const double phi = 2.0 * std::numbers::pi * rng.uniform();
+  const double n = flight.mag();
+  const Vector3 axis = n > 0 ? flight / n : Vector3{0, 0, 1};
+  const Vector3 dir = rotateFromFrame(Vector3{sinT * std::cos(phi), sinT * std::sin(phi), cosT}, axis, 0.0);
+  twoBodyAlong(mpi0_, 0.0, 0.0, dir, a, b);
+  return 1.0 / g;
 }
 
 void Pi0Decayer::decayAtRest(Pi0Channel channel, RandomStream& rng, ProductList<3>& out) const {

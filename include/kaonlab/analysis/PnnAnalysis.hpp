@@ -102,6 +102,11 @@ struct PnnAnalysisConfig {
   double checkPhotonScale = 1000;  ///< factor on the photon inefficiency curves in the check
   /// Upstream background by simulation (PnnUpstream.hpp; events = 0: not simulated).
   PnnUpstreamConfig upstream{};
+  /// pi0 -> gamma gamma importance sampling for the K+ -> pi+ pi0(gamma) samples (k2pi, k2pig):
+  /// half of the decays in the asymmetric band |cos theta*| > 0.98, where one photon is soft
+  /// (< ~0.5 GeV for a 50 GeV pi0) and can reach no veto; the events that make the
+  /// background (docs/analysis-pnn.md). Exact weights; fraction 0 = natural sampling.
+  generator::Pi0Decayer::AsymmetryBias k2piPi0Bias{0.5, 0.02};
 
   /// Default mode list with `total` events shared out (signal and the main backgrounds).
   static std::vector<PnnModeSpec> defaultModes(std::uint64_t total);

@@ -32,6 +32,10 @@ struct GeneratorConfig {
   CatalogueConfig catalogue{};
   std::vector<std::string> modes{"all"};  ///< keys, or "all" (every SM mode)
   ModeSelection selection = ModeSelection::BranchingRatio;
+  /// Importance sampling of pi0 -> gamma gamma toward one soft photon (weights exact; off by
+  /// default). Used by the pi nu nu analysis for K+ -> pi+ pi0(gamma), whose background is
+  /// made of such decays (docs/analysis-pnn.md).
+  Pi0Decayer::AsymmetryBias pi0Bias{};
 };
 
 class Generator {

@@ -2,6 +2,7 @@
 // pi0 decays at the K+ vertex (c tau = 25 nm): gamma gamma, the Dalitz decay e+ e- gamma
 // (Kroll-Wada with a linear transition form factor), and the LFV mode mu- e+ (forced).
 // kaon-physics.md section 2.7; PDG S009 branching fractions.
+#include "kaonlab/core/ParticleData.hpp"
 #include "kaonlab/core/Random.hpp"
 #include "kaonlab/generator/DecayProducts.hpp"
 
@@ -32,6 +33,28 @@ class Pi0Decayer {
   /// Decay at rest.
   void decayAtRest(Pi0Channel channel, RandomStream& rng, ProductList<3>& out) const;
 
+  /// Importance sampling of pi0 -> gamma gamma toward asymmetric decays (one soft photon,
+  /// the configurations that escape the photon vetoes): u = |cos theta*| of the photons
+  /// about the pi0 flight direction is drawn from g(u) = (1 - fraction) + fraction/width on
+  /// [1 - width, 1] (and 1 - fraction below) instead of uniformly; the sign and the azimuth
+  /// stay uniform. Returns the exact weight 1/g(u) (true density / sampled density), so
+  /// weighted sums are unbiased. fraction = 0 is the natural decay (weight 1).
+  struct AsymmetryBias {
+    double fraction = 0;   ///< share of the decays drawn in the asymmetric band, [0, 1)
+    double width = 0.02;   ///< band 1 - width < |cos theta*| <= 1, (0, 1]
+    void validate() const;
+  };
+  template <std::size_t N>
+  double decayGammaGammaBiased(const FourVector& p, const AsymmetryBias& bias, RandomStream& rng,
+                               ProductList<N>& out) const {
+    FourVector a, b;
+    const double w = gammaGammaBiasedAtRest(p.vec(), bias, rng, a, b);
+    const Vector3 beta = p.beta();
+    out.push(pdg::kPhoton, a.boosted(beta));
+    out.push(pdg::kPhoton, b.boosted(beta));
+    return w;
+  }
+
   /// Dalitz e+e- mass spectrum dGamma/dx, x = m_ee^2/m_pi0^2 (Kroll-Wada x (1 + a x)^2),
   /// unnormalised.
   double dalitzDx(double x) const;
@@ -39,6 +62,8 @@ class Pi0Decayer {
   const Config& config() const { return cfg_; }
 
  private:
+  double gammaGammaBiasedAtRest(const Vector3& flight, const AsymmetryBias& bias, RandomStream& rng, FourVector& a,
+                                FourVector& b) const;
   Config cfg_;
   double mpi0_, me_, r_;
   double pGammaGamma_;  ///< probability of gamma gamma among {gamma gamma, Dalitz}
