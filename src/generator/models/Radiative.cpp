@@ -46,11 +46,17 @@ Kl2GammaIBDecay::Kl2GammaIBDecay(const Config& cfg)
     throw std::invalid_argument("Kl2GammaIBDecay: photon energy cut outside (0, E_max)");
   relativeRate_ = simpson([this](double lx) { const double x = std::exp(lx); return x * relativeDx(x); },
                           std::log(xMin_), std::log(xMax()), 400);
-  ar_ = AcceptReject(scanMaximum([this](RandomStream& r) {
-    const double x = xMin_ * std::pow(xMax() / xMin_, r.uniform());
-    const double y = r.uniform(yMin(x), yMax());
-    return fIB(x, y) * x * (yMax() - yMin(x));
-  }, 400000, 0.15));
+}
+
+const AcceptReject& Kl2GammaIBDecay::acceptReject() const {
+  std::call_once(arOnce_, [this] {
+    ar_ = AcceptReject(scanMaximum([this](RandomStream& r) {
+      const double x = xMin_ * std::pow(xMax() / xMin_, r.uniform());
+      const double y = r.uniform(yMin(x), yMax());
+      return fIB(x, y) * x * (yMax() - yMin(x));
+    }, 400000, 0.15));
+  });
+  return ar_;
 }
 
 double Kl2GammaIBDecay::fIB(double x, double y) const {
@@ -70,12 +76,13 @@ double Kl2GammaIBDecay::relativeDx(double x) const {
 }
 
 void Kl2GammaIBDecay::generate(RandomStream& rng, DecayProducts& out) const {
+  const AcceptReject& ar = acceptReject();
   ThreeBodyDalitz::Point pt;
   for (;;) {
     const double x = xMin_ * std::pow(xMax() / xMin_, rng.uniform());
     const double ylo = yMin(x);
     const double y = rng.uniform(ylo, yMax());
-    if (!ar_.accept(fIB(x, y) * x * (yMax() - ylo), rng)) continue;
+    if (!ar.accept(fIB(x, y) * x * (yMax() - ylo), rng)) continue;
     const double eGamma = 0.5 * x * mK_, eLepton = 0.5 * y * mK_;
     const double ml2 = r_ * mK_ * mK_;
     const double m12sq = mK_ * mK_ - 2.0 * mK_ * eGamma;            // (l nu)
@@ -106,12 +113,18 @@ PiPi0GammaIBDecay::PiPi0GammaIBDecay(const Config& cfg)
   if (!(cfg.eGammaMin > 0.0 && cfg.eGammaMin < eGammaMax()))
     throw std::invalid_argument("PiPi0GammaIBDecay: photon energy cut outside (0, E_max)");
   relativeRate_ = relativeRate(cfg.eGammaMin);
-  const double lmin = std::log(cfg.eGammaMin), lmax = std::log(eGammaMax());
-  ar_ = AcceptReject(scanMaximum([&, lmin, lmax](RandomStream& r) {
-    const double eg = std::exp(r.uniform(lmin, lmax));
-    const auto [lo, hi] = ePiRange(eg);
-    return lowFactor(r.uniform(lo, hi), eg) * eg * (hi - lo);
-  }, 400000, 0.15));
+}
+
+const AcceptReject& PiPi0GammaIBDecay::acceptReject() const {
+  std::call_once(arOnce_, [this] {
+    const double lmin = std::log(cfg_.eGammaMin), lmax = std::log(eGammaMax());
+    ar_ = AcceptReject(scanMaximum([&, lmin, lmax](RandomStream& r) {
+      const double eg = std::exp(r.uniform(lmin, lmax));
+      const auto [lo, hi] = ePiRange(eg);
+      return lowFactor(r.uniform(lo, hi), eg) * eg * (hi - lo);
+    }, 400000, 0.15));
+  });
+  return ar_;
 }
 
 double PiPi0GammaIBDecay::eGammaMax() const {
@@ -161,13 +174,14 @@ double PiPi0GammaIBDecay::relativeRate(double eGammaMin,
 }
 
 void PiPi0GammaIBDecay::generate(RandomStream& rng, DecayProducts& out) const {
+  const AcceptReject& ar = acceptReject();
   const double lmin = std::log(cfg_.eGammaMin), lmax = std::log(eGammaMax());
   ThreeBodyDalitz::Point pt;
   for (;;) {
     const double eg = std::exp(rng.uniform(lmin, lmax));
     const auto [lo, hi] = ePiRange(eg);
     const double ep = rng.uniform(lo, hi);
-    if (!ar_.accept(lowFactor(ep, eg) * eg * (hi - lo), rng)) continue;
+    if (!ar.accept(lowFactor(ep, eg) * eg * (hi - lo), rng)) continue;
     const double m12sq = mK_ * mK_ - 2.0 * mK_ * eg;             // (pi+ pi0)
     const double m23sq = mK_ * mK_ + mpi_ * mpi_ - 2.0 * mK_ * ep;  // (pi0 gamma)
     if (dalitz_.inside(m12sq, m23sq, pt)) break;

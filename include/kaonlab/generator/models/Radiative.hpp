@@ -8,6 +8,7 @@
 // kaon-physics.md section 2.6; validated against the soft-photon limit and the PDG
 // K+ -> pi+ pi0 gamma (IB, T*_pi 55-90 MeV) branching ratio (docs/validation.md).
 #include <array>
+#include <mutex>
 #include <functional>
 
 #include "kaonlab/generator/DecayModel.hpp"
@@ -52,7 +53,10 @@ class Kl2GammaIBDecay final : public DecayModel {
   ThreeBodyDalitz dalitz_;
   double mK_, r_, xMin_;
   double relativeRate_ = 0;
-  AcceptReject ar_;
+  /// accept-reject maximum scanned on the first generate() (the catalogue needs only the rate)
+  const AcceptReject& acceptReject() const;
+  mutable std::once_flag arOnce_;
+  mutable AcceptReject ar_;
 };
 
 class PiPi0GammaIBDecay final : public DecayModel {
@@ -83,7 +87,10 @@ class PiPi0GammaIBDecay final : public DecayModel {
   ThreeBodyDalitz dalitz_;
   double mK_, mpi_, pStar_;
   double relativeRate_ = 0;
-  AcceptReject ar_;
+  /// accept-reject maximum scanned on the first generate() (the catalogue needs only the rate)
+  const AcceptReject& acceptReject() const;
+  mutable std::once_flag arOnce_;
+  mutable AcceptReject ar_;
 };
 
 }  // namespace kaonlab::generator
