@@ -77,6 +77,10 @@ PnnAnalysisConfig PnnAnalysisConfig::standard() {
 namespace {
 
 constexpr std::uint32_t kWeightedCuts = bit(PnnCut::PhotonVeto) | bit(PnnCut::MuonVeto) | bit(PnnCut::CaloPionId);
+/// The single-track stage (one track with the CHOD/NewCHOD multiplicity veto, quality,
+/// acceptance, momentum): where the weighted multiplicity veto is checked against brute force.
+constexpr std::uint32_t kTrackStageCuts =
+    bit(PnnCut::OneTrack) | bit(PnnCut::TrackQuality) | bit(PnnCut::Acceptance) | bit(PnnCut::Momentum);
 constexpr std::uint32_t kKinematicIgnore = bit(PnnCut::RichPionId) | bit(PnnCut::CaloPionId) |
                                            bit(PnnCut::MuonVeto) | bit(PnnCut::PhotonVeto) |
                                            bit(PnnCut::SignalRegion);
@@ -91,6 +95,10 @@ struct EventRecord {
   bool weighted = false;      ///< passes the preselection of the weighted estimate
   PnnRegion weightedRegion = PnnRegion::None;  ///< R1/R2 of the weighted estimate (None: outside)
   bool muonTrack = false;
+  bool trackStage = false;        ///< brute force: passes the single-track cuts (kTrackStageCuts)
+  double trackStageFactor = 0;    ///< weighted: P(no CHOD/NewCHOD hit) when it passes them but for that veto
+  bool trackPhotonStage = false;  ///< brute force: single-track cuts and the photon veto
+  double trackPhotonFactor = 0;   ///< weighted: x P(no LKr veto from the untracked charged particles)
   bool decayedBeforeRich = false;  ///< truth: the track's particle decayed in flight before the RICH
   double caloWeight = 1;  ///< calorimetric pi+ ID working point for the track's particle (brute-force counts)
 };
@@ -137,6 +145,35 @@ class ModeRunner {
     out.w = s.truth.weight;
     out.cls = sel_.classify(s.reco, &s.det);
     const auto& cls = out.cls;
+    // CHOD/NewCHOD multiplicity veto of the event's untracked charged particles replaced by
+    // the probability that none of them gives an in-time hit (chodMissProbability), when the
+    // one-track cut fails only through that veto (at most maxTracks STRAW tracks)
+    const bool oneTrackOk = static_cast<int>(s.reco.nTracks) <= cfg_.selection.maxTracks;
+    bool anyChod = false;
+    for (std::size_t i = 0; i < s.det.nUntracked; ++i) anyChod |= s.det.untracked[i].chod || s.det.untracked[i].newChod;
+    const bool chodWeighted =
+        cfg_.normalisation.weightChodMultiplicity && cfg_.selection.chodMultiplicityVeto && anyChod && oneTrackOk;
+    const double fChod = chodWeighted ? chodMissProbability(s) : 1.0;
+    const std::uint32_t chodIgnored = chodWeighted ? bit(PnnCut::OneTrack) : 0u;
+    // LKr clusters of the untracked charged particles far from the track: their random veto
+    // decision is replaced by its probability (lkrMissProbability); the rest of the photon
+    // veto is evaluated on the event re-reconstructed without those clusters (lazily)
+    const reco::RecoTrack* best =
+        s.reco.best >= 0 ? &s.reco.tracks[static_cast<std::size_t>(s.reco.best)] : nullptr;
+    const double fLkr = best && oneTrackOk && cfg_.normalisation.weightUntrackedLkr ? untrackedLkrMiss(s, *best) : -1.0;
+    const bool lkrWeighted = fLkr >= 0;
+    int vetoWithoutX = -1;  // photon veto without the weighted clusters: -1 = not computed, 0 = passes, 1 = vetoed
+    auto photonWeight = [&]() -> double {  // P(the photon veto passes) for LKr-weighted events
+      if (vetoWithoutX < 0) vetoWithoutX = photonVetoWithoutWeightedClusters(s, *best) ? 1 : 0;
+      return vetoWithoutX ? 0.0 : fLkr;
+    };
+    const std::uint32_t lkrIgnored = lkrWeighted ? bit(PnnCut::PhotonVeto) : 0u;
+    out.trackStage = (cls.failed & kTrackStageCuts) == 0;
+    out.trackStageFactor = (cls.failed & kTrackStageCuts & ~chodIgnored) == 0 ? fChod : 0.0;
+    constexpr std::uint32_t kTrackPhoton = kTrackStageCuts | bit(PnnCut::PhotonVeto);
+    out.trackPhotonStage = (cls.failed & kTrackPhoton) == 0;
+    if ((cls.failed & kTrackPhoton & ~chodIgnored & ~lkrIgnored) == 0)
+      out.trackPhotonFactor = fChod * (lkrWeighted ? photonWeight() : 1.0);
     if (cls.track < 0) return;
     const reco::RecoTrack& t = s.reco.tracks[static_cast<std::size_t>(cls.track)];
     const int pdgTrack = std::abs(s.det.straw[static_cast<std::size_t>(t.strawIndex)].pdgAtStraw1);
@@ -151,7 +188,8 @@ class ModeRunner {
     const bool kin = cls.passesAllBut(kKinematicIgnore);
     // muon tracks: the RICH decision is replaced by its probability (richWeights) when enabled
     const bool richWeighted = out.muonTrack && cfg_.normalisation.weightRichForMuons;
-    const std::uint32_t ignored = kWeightedCuts | bit(PnnCut::SignalRegion) | (richWeighted ? bit(PnnCut::RichPionId) : 0u);
+    const std::uint32_t ignored =
+        kWeightedCuts | bit(PnnCut::SignalRegion) | (richWeighted ? bit(PnnCut::RichPionId) : 0u) | chodIgnored;
     const bool weighted = cls.passesAllBut(ignored);
     out.weighted = weighted;
     if (!kin && !weighted) return;
@@ -172,7 +210,9 @@ class ModeRunner {
     out.pEscape = pEsc;
     if (!weighted) return;
     double fPhoton = 0;
-    if (pure && nPhotons > 0) {
+    if (lkrWeighted && !pure) {
+      fPhoton = photonWeight();
+    } else if (pure && nPhotons > 0) {
       fPhoton = pEsc > 0 ? pEsc * (accidentalVetoPasses(s) ? 1.0 : 0.0) : 0.0;
     } else {
       fPhoton = (cls.failed & bit(PnnCut::PhotonVeto)) ? 0.0 : 1.0;
@@ -186,6 +226,7 @@ class ModeRunner {
     } else {
       fMuon = (cls.failed & (bit(PnnCut::MuonVeto) | bit(PnnCut::CaloPionId))) ? 0.0 : out.caloWeight;
     }
+    fMuon *= fChod;
     if (richWeighted) {
       const RichWeights rw = richWeights(s, t);
       out.factorNoRegion = fPhoton * fMuon * rw.all;
@@ -251,6 +292,112 @@ class ModeRunner {
   }
 
  private:
+  /// Probability that none of the event's untracked charged particles gives an in-time
+  /// CHOD/NewCHOD hit (the multiplicity veto of the one-track cut), from the planes each one
+  /// crossed (DetectorEvent::chodCrossings) and the fast simulation's model: the CHOD fires
+  /// with efficiency eps, else the NewCHOD with eps; the hit time is Gaussian around the
+  /// event time t0 (sigma of the plane that fired) and vetoes within +- chodWindow of the
+  /// reference time of the reconstruction (best track, else KTAG).
+  double chodMissProbability(const Scratch& s) const {
+    const auto& c = detCfg_.chod;
+    const double t0 = s.truth.beamOrigin.e;
+    const double tRef = s.reco.best >= 0 ? s.reco.tracks[static_cast<std::size_t>(s.reco.best)].time : s.det.ktag.time;
+    const double w = cfg_.reco.chodWindow;
+    auto outOfTime = [&](double sigma) {
+      const double a = (tRef - w - t0) / (sigma * std::numbers::sqrt2), b = (tRef + w - t0) / (sigma * std::numbers::sqrt2);
+      return 1.0 - 0.5 * (std::erf(b) - std::erf(a));
+    };
+    const double eps = c.efficiency;
+    const double qChod = eps * outOfTime(c.chodSigmaTime);      // fired, out of time (NewCHOD not read)
+    const double qNew = (1.0 - eps) + eps * outOfTime(c.newChodSigmaTime);
+    double p = 1.0;
+    for (std::size_t i = 0; i < s.det.nUntracked; ++i) {
+      const auto& x = s.det.untracked[i];
+      const double qn = x.newChod ? qNew : 1.0;
+      p *= x.chod ? qChod + (1.0 - eps) * qn : qn;
+    }
+    return p;
+  }
+
+  /// Untracked charged particles whose LKr impact is far from the track (beyond the
+  /// track-distance cut + kLkrMargin, so neither the position smearing nor cluster merging
+  /// can bring their cluster near the track): product of the probabilities that their
+  /// cluster does not veto; -1 when there is none (no weighting).
+  static constexpr double kLkrMargin = 60.0 * units::mm;
+  bool lkrWeightable(const detector::UntrackedCharged& x, const reco::RecoTrack& t) const {
+    return x.lkr && std::hypot(x.lkrX - t.lkrX, x.lkrY - t.lkrY) > cfg_.reco.lkrTrackDistance + kLkrMargin;
+  }
+  double untrackedLkrMiss(const Scratch& s, const reco::RecoTrack& t) const {
+    double p = -1.0;
+    const double t0 = s.truth.beamOrigin.e;
+    const double tRef = t.time;
+    for (std::size_t i = 0; i < s.det.nUntracked; ++i) {
+      const auto& x = s.det.untracked[i];
+      if (!lkrWeightable(x, t)) continue;
+      p = (p < 0 ? 1.0 : p) * lkrMissProbability(x, t0, tRef);
+    }
+    return p;
+  }
+  /// Probability that the LKr deposit of a charged particle (fast-simulation model:
+  /// muon MIP; electron shower; hadron MIP or, with the interaction probability, a shower
+  /// with E/p ~ clamp(Gaussian)) makes no in-time cluster of the photon veto: cluster time
+  /// Gaussian around t0 with the resolution at the smeared energy, veto window of the
+  /// reconstruction at that energy around tRef. Gaussian averages: 128-point midpoint rule
+  /// over +-6 sigma.
+  double lkrMissProbability(const detector::UntrackedCharged& x, double t0, double tRef) const {
+    const auto& l = detCfg_.lkr;
+    const auto& rc = cfg_.reco;
+    auto noVeto = [&](double e) {
+      if (e <= 0 || e < rc.lkrMinEnergy) return 1.0;  // no cluster, or below the veto threshold
+      const double f = std::clamp((e / units::GeV - 1.0) / 14.0, 0.0, 1.0);
+      const double window = rc.lkrWindowLowE + f * (rc.lkrWindowHighE - rc.lkrWindowLowE);
+      const double sigma = sim_.lkrSigmaTime(e) * std::numbers::sqrt2;
+      return 1.0 - 0.5 * (std::erf((tRef + window - t0) / sigma) - std::erf((tRef - window - t0) / sigma));
+    };
+    auto gaussAverage = [](auto&& fn) {
+      constexpr int kN = 128;
+      constexpr double kRange = 6.0, dg = 2.0 * kRange / kN;
+      double sum = 0, norm = 0;
+      for (int k = 0; k < kN; ++k) {
+        const double g = -kRange + (k + 0.5) * dg;
+        const double wg = std::exp(-0.5 * g * g);
+        sum += wg * fn(g);
+        norm += wg;
+      }
+      return sum / norm;
+    };
+    const int a = std::abs(x.lkrPdgId);
+    const double pm = x.lkrMomentum;
+    const auto mip = [&](double g) { return noVeto(l.mipMean + l.mipSigma * g); };
+    if (a == pdg::kElectron) {
+      const double et = std::sqrt(pm * pm + mE_ * mE_);
+      const double se = sim_.lkrSigmaE(et);
+      return gaussAverage([&](double g) { return noVeto(et + se * g); });
+    }
+    if (a == pdg::kMuon) return gaussAverage(mip);
+    const double pInt = 1.0 - std::exp(-l.pionInteractionLengths);
+    const double shower = gaussAverage([&](double g) {
+      return noVeto(std::clamp(l.pionEoverPMean + l.pionEoverPSigma * g, 0.05, 1.05) * pm);
+    });
+    return pInt * shower + (1.0 - pInt) * gaussAverage(mip);
+  }
+  /// Photon-veto decision of the event re-reconstructed without the LKr clusters of the
+  /// LKr-weighted untracked particles (their CHOD hits are irrelevant to the photon veto).
+  bool photonVetoWithoutWeightedClusters(Scratch& s, const reco::RecoTrack& t) const {
+    auto& d = s.detNoPhotons;
+    d = s.det;
+    std::size_t n = 0;
+    for (std::size_t c = 0; c < s.det.nLkr; ++c) {
+      bool drop = false;
+      for (std::size_t i = 0; i < s.det.nUntracked; ++i)
+        drop |= s.det.untracked[i].truthIndex == s.det.lkr[c].truthIndex && lkrWeightable(s.det.untracked[i], t);
+      if (!drop) d.lkr[n++] = s.det.lkr[c];
+    }
+    d.nLkr = n;
+    rec_.reconstruct(d, s.recoNoPhotons);
+    return s.recoNoPhotons.photonVeto;
+  }
+
   /// Probability that none of the event's photons is detected; a photon reaching the LKr
   /// within the track-distance cut of the track impact does not veto (counts as 1).
   double photonEscape(const generator::TruthEvent& truth, const reco::RecoTrack& t) const {
@@ -297,7 +444,7 @@ class ModeRunner {
   detector::FastSimulation sim_;
   reco::Reconstruction rec_;
   PnnSelection sel_;
-  double mMu_ = mass(pdg::kMuon), mPi_ = mass(pdg::kPiPlus);
+  double mMu_ = mass(pdg::kMuon), mPi_ = mass(pdg::kPiPlus), mE_ = mass(pdg::kElectron);
 };
 
 void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
@@ -321,6 +468,10 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
     if (bpSel >= 0) m.pSignalRegionWeighted[static_cast<std::size_t>(bpSel)] += e.w * e.factor;
   }
   if (c.passesAllBut(bit(P::SignalRegion))) m.noRegion.add(wCalo);
+  if (e.trackStage) m.trackStage.add(e.w);
+  if (e.trackStageFactor > 0) m.trackStageWeighted.add(e.w * e.trackStageFactor);
+  if (e.trackPhotonStage) m.trackPhoton.add(e.w);
+  if (e.trackPhotonFactor > 0) m.trackPhotonWeighted.add(e.w * e.trackPhotonFactor);
   if (e.weighted && e.factorNoRegion > 0) {
     m.noRegionWeighted.add(e.w * e.factorNoRegion);
     const int b = bin(c.m2miss, PnnBinning::kM2Min, PnnBinning::kM2Max, PnnBinning::kM2Bins);
@@ -589,6 +740,18 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
     const PnnModeResult mm = runPnnMode(cm, "kmu2", cfg.checkEvents, progress);
     r.checks.push_back({"kmu2", "MUV3 efficiency 0.5, no calorimetric muon rejection (weight 1 - eff(MUV3)), RICH mass window only; all cuts but the signal region",
                         mm.fraction(mm.noRegion), mm.fraction(mm.noRegionWeighted)});
+    // untracked charged particles: CHOD/NewCHOD plane efficiency 0.5, NewCHOD sigma_t 2 ns (so
+    // that out-of-time NewCHOD hits matter) and LKr time resolution + 2.4 ns (timeT0 = 3 ns:
+    // ~1/3 of the MIP clusters out of time), K+ -> pi+ pi- e+ nu at the single-track stage
+    PnnAnalysisConfig cc = cfg;
+    cc.detector.chod.efficiency = 0.5;
+    cc.detector.chod.newChodSigmaTime = 2.0 * units::ns;
+    cc.detector.lkr.timeT0 = 3.0;
+    const PnnModeResult mc = runPnnMode(cc, "ke4", cfg.checkEvents / 3, progress);
+    r.checks.push_back({"ke4", "CHOD/NewCHOD efficiency 0.5, NewCHOD sigma_t 2 ns; one track (with the multiplicity veto), quality, acceptance, momentum",
+                        mc.fraction(mc.trackStage), mc.fraction(mc.trackStageWeighted)});
+    r.checks.push_back({"ke4", "idem and LKr sigma_t + 2.4 ns; the same cuts and the photon veto (LKr clusters of untracked charged particles weighted)",
+                        mc.fraction(mc.trackPhoton), mc.fraction(mc.trackPhotonWeighted)});
   }
   r.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

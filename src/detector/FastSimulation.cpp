@@ -761,6 +761,19 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   auto untrackedChodHit = [&] {
     const Crossing* c = nullptr;
     double sigmaT = 0;
+    // (the LKr record only for a charged particle there: photons come through here too)
+    if (chod || newchod || (lkr && lkr->pdgId != pdg::kPhoton && charge(lkr->pdgId) != 0)) {
+      UntrackedCharged* x = DetectorEvent::push(out.untracked, out.nUntracked, out.overflow);
+      if (x) {
+        *x = {truthIndex, chod != nullptr, newchod != nullptr, lkr != nullptr};
+        if (lkr) {
+          x->lkrPdgId = lkr->pdgId;
+          x->lkrX = lkr->position.x;
+          x->lkrY = lkr->position.y;
+          x->lkrMomentum = lkr->momentum.mag();
+        }
+      }
+    }
     if (chod && rng.uniform32() < cfg_.chod.efficiency) {
       c = chod;
       sigmaT = cfg_.chod.chodSigmaTime;

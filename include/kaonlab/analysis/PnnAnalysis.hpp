@@ -71,6 +71,19 @@ struct PnnNormalisation {
   /// measurement integrated over the pi+ acceptance of the RICH cuts and the RICH m2miss
   /// condition), so that the ~1e-3 RICH mis-identification does not cost MC statistics.
   bool weightRichForMuons = true;
+  /// CHOD/NewCHOD multiplicity veto (part of the one-track cut): the random detection of the
+  /// event's charged particles without a STRAW track is replaced by the probability that none
+  /// of them gives an in-time hit (same model as the fast simulation: efficiency per plane,
+  /// Gaussian hit time), for every event with at most maxTracks STRAW tracks. The dominant
+  /// rejection of K+ -> pi+ pi- e+ nu and pi+ pi+ pi- whose extra particles escape the STRAW.
+  bool weightChodMultiplicity = true;
+  /// LKr clusters of the charged particles without a STRAW track whose impact is far from the
+  /// track (> track-distance cut + 60 mm): their random photon-veto decision is replaced by
+  /// the probability that the cluster is not in time (fast-simulation deposit and time model,
+  /// reconstruction window); the rest of the photon veto is evaluated on the event without
+  /// those clusters. The pi- of K+ -> pi+ pi- e+ nu and the pi+ pi- pair of K3pi that pass
+  /// the STRAW beam hole reach the LKr.
+  bool weightUntrackedLkr = true;
   /// Observed candidates (talk / JHEP 06 (2021) 093): 1 (2016), 2 (2017), 17 (2018) = 20.
   std::array<int, 3> observed{1, 2, 17};
   /// Upstream background (not simulated; published values used beside kaonlab's own
@@ -129,6 +142,11 @@ struct PnnModeResult {
   std::array<WeightSum, 2> r1w{}, r2w{};
   // all cuts except the signal region: brute force and weighted (the check where brute force has statistics)
   WeightSum noRegion, noRegionWeighted;
+  // single-track stage (one track incl. the CHOD/NewCHOD multiplicity veto, quality,
+  // acceptance, momentum): brute force and with the weighted multiplicity veto
+  WeightSum trackStage, trackStageWeighted;
+  // ... and the photon veto (weighted: also the LKr veto of the untracked charged particles)
+  WeightSum trackPhoton, trackPhotonWeighted;
   // kinematic selection (no PID, no vetoes): all, and in R1+R2 (15-45 GeV/c)
   WeightSum kin, kinSR;
   WeightSum kinNoDecay, kinSRNoDecay;  ///< kinematic selection (in R1+R2), track not decayed before the RICH (truth)
