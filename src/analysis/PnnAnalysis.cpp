@@ -52,7 +52,7 @@ std::vector<PnnModeSpec> PnnAnalysisConfig::defaultModes(std::uint64_t total) {
   // K+ -> pi+ pi0 pi0 which the table does not list)
   const std::vector<std::pair<std::string, double>> share{
       {"pinunu", 0.08}, {"k2pi", 0.30}, {"k2pig", 0.04}, {"kmu2", 0.30}, {"kmu2g", 0.04}, {"ke4", 0.06},
-      {"k3pi", 0.08},   {"pigg", 0.02}, {"ke3", 0.03},   {"kmu3", 0.03}, {"k3pi00", 0.02}};
+      {"k3pi", 0.04},   {"pigg", 0.02}, {"ke3", 0.03},   {"kmu3", 0.03}, {"k3pi00", 0.02}};
   std::vector<PnnModeSpec> out;
   for (const auto& [k, f] : share) out.push_back({k, static_cast<std::uint64_t>(f * static_cast<double>(total))});
   return out;
@@ -62,6 +62,7 @@ PnnAnalysisConfig PnnAnalysisConfig::quick() {
   PnnAnalysisConfig c;
   c.modes = defaultModes(6'000'000);
   c.checkEvents = 300'000;
+  c.k3piThresholdBias = 8;
   c.upstream.events = 1'000'000;
   return c;
 }
@@ -70,6 +71,7 @@ PnnAnalysisConfig PnnAnalysisConfig::standard() {
   PnnAnalysisConfig c;
   c.modes = defaultModes(60'000'000);
   c.checkEvents = 3'000'000;
+  c.k3piThresholdBias = 8;
   c.upstream.events = 10'000'000;
   return c;
 }
@@ -88,7 +90,8 @@ constexpr std::uint32_t kKinematicIgnore = bit(PnnCut::RichPionId) | bit(PnnCut:
 /// Per-event result of the parallel part.
 struct EventRecord {
   PnnClassification cls;
-  double w = 0;
+  double w = 0;          ///< event weight (x the roulette factor of a biased mode)
+  double wGen = 0;       ///< generator weight (sum of generated events)
   double pEscape = -1;   ///< P_esc of the event's photons (kinematic selection only; -1 = not computed)
   double factor = 0;     ///< weighted-estimate factor in the signal region `weightedRegion`
   double factorNoRegion = 0;  ///< weighted-estimate factor without the signal-region condition
@@ -118,6 +121,7 @@ class ModeRunner {
  public:
   ModeRunner(const PnnAnalysisConfig& cfg, const std::string& key)
       : cfg_(cfg),
+        thresholdBias_(key == "k3pi" && cfg.k3piThresholdBias > 1 ? cfg.k3piThresholdBias : 1),
         gen_([&] {
           generator::GeneratorConfig g = cfg.generator;
           g.modes = {key};
@@ -139,10 +143,22 @@ class ModeRunner {
 
   void process(std::uint64_t index, Scratch& s, EventRecord& out) const {
     gen_.generate(index, s.truth);
+    out = EventRecord{};
+    out.w = out.wGen = s.truth.weight;
+    if (thresholdBias_ > 1 && !nearThresholdPairInBeamHole(s.truth)) {
+      // Russian roulette (exact): outside the biased region an event is simulated with
+      // probability 1/N and then carries N times its weight; one uniform of its own stream
+      static constexpr std::uint64_t kBiasStream = streamId("pnn-k3pi-bias");
+      RandomStream rb(gen_.config().seed, kBiasStream, index);
+      if (rb.uniform() * thresholdBias_ >= 1.0) {
+        out.w = 0;  // not simulated: counts only in the generated sum
+        out.cls.failed = ~0u;
+        return;
+      }
+      out.w *= thresholdBias_;
+    }
     sim_.simulate(s.truth, s.det);
     rec_.reconstruct(s.det, s.reco);
-    out = EventRecord{};
-    out.w = s.truth.weight;
     out.cls = sel_.classify(s.reco, &s.det);
     const auto& cls = out.cls;
     // CHOD/NewCHOD multiplicity veto of the event's untracked charged particles replaced by
@@ -292,6 +308,34 @@ class ModeRunner {
   }
 
  private:
+  /// Biased region of K+ -> pi+ pi+ pi- (k3piThresholdBias): the pi- and one pi+ both pass
+  /// STRAW chambers 1 and 2 (upstream of the MNP33, straight lines from the decay vertex)
+  /// within the beam hole radius + kHoleMargin of the hole centres, i.e. the pair that goes
+  /// down the beam pipe untracked (near the pi+ pi- threshold); the other pi+ is the candidate.
+  static constexpr double kHoleMargin = 40.0 * units::mm;
+  bool nearThresholdPairInBeamHole(const generator::TruthEvent& truth) const {
+    const auto& st = detCfg_.straw;
+    const double rMax = st.holeRadius + kHoleMargin;
+    const Vector3 v = truth.decayVertex.vec();
+    auto inHole = [&](const FourVector& p) {
+      if (p.pz <= 0) return false;
+      for (int c = 0; c < 2; ++c) {
+        const double dz = st.z[static_cast<std::size_t>(c)] - v.z;
+        const double x = v.x + p.px / p.pz * dz - st.holeCentreX[static_cast<std::size_t>(c)], y = v.y + p.py / p.pz * dz;
+        if (x * x + y * y > rMax * rMax) return false;
+      }
+      return true;
+    };
+    int piMinus = 0, piPlus = 0;
+    for (std::size_t i = 0; i < truth.nParticles; ++i) {
+      const auto& tp = truth.particles[i];
+      if (tp.status != 1) continue;
+      if (tp.pdgId == -pdg::kPiPlus && inHole(tp.p)) ++piMinus;
+      if (tp.pdgId == pdg::kPiPlus && inHole(tp.p)) ++piPlus;
+    }
+    return piMinus > 0 && piPlus > 0;
+  }
+
   /// Probability that none of the event's untracked charged particles gives an in-time
   /// CHOD/NewCHOD hit (the multiplicity veto of the one-track cut), from the planes each one
   /// crossed (DetectorEvent::chodCrossings) and the fast simulation's model: the CHOD fires
@@ -439,6 +483,7 @@ class ModeRunner {
   }
 
   const PnnAnalysisConfig& cfg_;
+  std::uint32_t thresholdBias_ = 1;
   generator::Generator gen_;
   detector::DetectorConfig detCfg_;
   detector::FastSimulation sim_;
@@ -450,7 +495,7 @@ class ModeRunner {
 void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   using P = PnnCut;
   const auto& c = e.cls;
-  m.gen.add(e.w);
+  m.gen.add(e.wGen);
   m.cutflow.fill(c, e.w, e.caloWeight);
   const bool low = c.p <= pSplit;  // 2016-17 momentum range
   const double wCalo = e.w * e.caloWeight;  // brute force with the calorimetric working point
@@ -570,7 +615,10 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
   r.config = cfgIn;
   const auto& cfg = r.config;
   const auto& nrm = cfg.normalisation;
-  for (const auto& spec : cfg.modes) r.modes.push_back(runPnnMode(cfg, spec.key, spec.events, progress));
+  for (const auto& spec : cfg.modes)
+    r.modes.push_back(runPnnMode(cfg, spec.key,
+                                 spec.key == "k3pi" && cfg.k3piThresholdBias > 1 ? spec.events * cfg.k3piThresholdBias : spec.events,
+                                 progress));
   r.groups = defaultGroups();
 
   // ---- signal acceptance, random veto

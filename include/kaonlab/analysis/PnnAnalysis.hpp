@@ -112,6 +112,12 @@ struct PnnAnalysisConfig {
   /// efficiency 0.5) with this many K+ -> pi+ pi0 and K+ -> mu+ nu events (0 = skip).
   std::uint64_t checkEvents = 0;
   double checkPhotonScale = 1000;  ///< factor on the photon inefficiency curves in the check
+  /// K+ -> pi+ pi+ pi- biased generation (N > 1): N x the mode's events are generated; those
+  /// whose pi- and one pi+ go through the STRAW 1-2 beam hole (the pair that escapes
+  /// untracked, near the pi+ pi- threshold) are all simulated, the others with probability
+  /// 1/N and weight x N (Russian roulette: exact, deterministic in (seed, index)). Simulated
+  /// events ~ the mode's events; the biased region gets N times the statistics.
+  std::uint32_t k3piThresholdBias = 1;
   /// Upstream background by simulation (PnnUpstream.hpp; events = 0: not simulated).
   PnnUpstreamConfig upstream{};
 
