@@ -21,7 +21,12 @@
 //  - calorimetric muon/pion separation: for a muon track the calorimetric cut is removed and
 //    the event weighted by a configured mis-identification probability (the fast simulation
 //    has no shower-shape model; default 1e-5, na62-detector.md §4.3 "calorimeters ~1e-5", M).
-// Everything else (kinematics, RICH, multiplicity, charged vetoes) is simulated brute force.
+//  - charged particles without a STRAW track (PnnNormalisation::weightChodMultiplicity,
+//    weightUntrackedLkr): their CHOD/NewCHOD multiplicity-veto hits and their LKr clusters
+//    far from the track are replaced by the probability of no in-time signal;
+//  - K+ -> pi+ pi+ pi- can be generated biased toward the pi+ pi- pair in the STRAW beam hole
+//    (k3piThresholdBias, Russian roulette with exact weights).
+// Everything else (kinematics, RICH, LAV/IRC/SAC hits of charged particles) is brute force.
 #include <array>
 #include <cstdint>
 #include <filesystem>
