@@ -92,6 +92,8 @@ struct EventRecord {
   PnnClassification cls;
   double w = 0;          ///< event weight (x the roulette factor of a biased mode)
   double wGen = 0;       ///< generator weight (sum of generated events)
+  bool unused = false;   ///< no record (the second slot of an event simulated once)
+  bool copy = false;     ///< second simulation of the same generated event (not in the generated sum)
   double pEscape = -1;   ///< P_esc of the event's photons (kinematic selection only; -1 = not computed)
   double factor = 0;     ///< weighted-estimate factor in the signal region `weightedRegion`
   double factorNoRegion = 0;  ///< weighted-estimate factor without the signal-region condition
@@ -141,11 +143,27 @@ class ModeRunner {
 
   const generator::Generator& generator() const { return gen_; }
 
-  void process(std::uint64_t index, Scratch& s, EventRecord& out) const {
+  /// One generated event: `out`, and `copy` when the event is simulated a second time (K3pi
+  /// forced STRAW tail: `out` = branch without a hard scatter of the candidate, `copy` = with).
+  void process(std::uint64_t index, Scratch& s, EventRecord& out, EventRecord& copy) const {
     gen_.generate(index, s.truth);
     out = EventRecord{};
+    copy = EventRecord{};
+    copy.unused = true;
     out.w = out.wGen = s.truth.weight;
-    if (thresholdBias_ > 1 && !nearThresholdPairInBeamHole(s.truth)) {
+    const int candidate = thresholdBias_ > 1 ? nearThresholdCandidate(s.truth) : -1;
+    if (thresholdBias_ > 1 && candidate >= 0 && cfg_.k3piForceTail) {
+      detector::TailForcing without{candidate, -1, cfg_.k3piTailAngleBoost};
+      evaluate(s, out, &without);
+      if (!without.applied) return;  // no track whose tail was decided: one natural simulation
+      detector::TailForcing with{candidate, +1, cfg_.k3piTailAngleBoost};
+      copy = EventRecord{};
+      copy.copy = true;
+      copy.w = s.truth.weight;
+      evaluate(s, copy, &with);
+      return;
+    }
+    if (thresholdBias_ > 1 && candidate < 0) {
       // Russian roulette (exact): outside the biased region an event is simulated with
       // probability 1/N and then carries N times its weight; one uniform of its own stream
       static constexpr std::uint64_t kBiasStream = streamId("pnn-k3pi-bias");
@@ -157,7 +175,14 @@ class ModeRunner {
       }
       out.w *= thresholdBias_;
     }
-    sim_.simulate(s.truth, s.det);
+    evaluate(s, out, nullptr);
+  }
+
+  /// Simulate, reconstruct and classify the generated event in `s` (out.w set by the caller;
+  /// multiplied by the forcing weight).
+  void evaluate(Scratch& s, EventRecord& out, detector::TailForcing* forcing) const {
+    sim_.simulate(s.truth, s.det, forcing);
+    if (forcing) out.w *= forcing->weight;
     rec_.reconstruct(s.det, s.reco);
     out.cls = sel_.classify(s.reco, &s.det);
     const auto& cls = out.cls;
@@ -313,7 +338,8 @@ class ModeRunner {
   /// within the beam hole radius + kHoleMargin of the hole centres, i.e. the pair that goes
   /// down the beam pipe untracked (near the pi+ pi- threshold); the other pi+ is the candidate.
   static constexpr double kHoleMargin = 40.0 * units::mm;
-  bool nearThresholdPairInBeamHole(const generator::TruthEvent& truth) const {
+  /// Returns the truth index of the other pi+ (the candidate) inside the region, else -1.
+  int nearThresholdCandidate(const generator::TruthEvent& truth) const {
     const auto& st = detCfg_.straw;
     const double rMax = st.holeRadius + kHoleMargin;
     const Vector3 v = truth.decayVertex.vec();
@@ -326,14 +352,19 @@ class ModeRunner {
       }
       return true;
     };
-    int piMinus = 0, piPlus = 0;
+    int piMinus = 0, piPlus = 0, other = -1;
     for (std::size_t i = 0; i < truth.nParticles; ++i) {
       const auto& tp = truth.particles[i];
       if (tp.status != 1) continue;
       if (tp.pdgId == -pdg::kPiPlus && inHole(tp.p)) ++piMinus;
-      if (tp.pdgId == pdg::kPiPlus && inHole(tp.p)) ++piPlus;
+      if (tp.pdgId == pdg::kPiPlus) {
+        if (piPlus == 0 && inHole(tp.p))
+          ++piPlus;
+        else
+          other = static_cast<int>(i);
+      }
     }
-    return piMinus > 0 && piPlus > 0;
+    return piMinus > 0 && piPlus > 0 ? other : -1;
   }
 
   /// Probability that none of the event's untracked charged particles gives an in-time
@@ -494,8 +525,9 @@ class ModeRunner {
 
 void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   using P = PnnCut;
+  if (e.unused) return;
   const auto& c = e.cls;
-  m.gen.add(e.wGen);
+  if (!e.copy) m.gen.add(e.wGen);
   m.cutflow.fill(c, e.w, e.caloWeight);
   const bool low = c.p <= pSplit;  // 2016-17 momentum range
   const double wCalo = e.w * e.caloWeight;  // brute force with the calorimetric working point
@@ -577,15 +609,15 @@ PnnModeResult runPnnMode(const PnnAnalysisConfig& cfg, const std::string& key, s
                                                   static_cast<std::size_t>(cfg.threads));
   tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch([] { return std::make_unique<Scratch>(); });
   constexpr std::size_t kBlock = 16384;
-  std::vector<EventRecord> block(kBlock);
+  std::vector<EventRecord> block(2 * kBlock);  // two slots per event (forced-tail copy)
   const double pSplit = PnnSelectionConfig::run2016_2017().pMax;
   for (std::uint64_t first = 0; first < events; first += kBlock) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, events - first));
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
       Scratch& s = *scratch.local();
-      for (std::size_t i = r.begin(); i != r.end(); ++i) runner.process(first + i, s, block[i]);
+      for (std::size_t i = r.begin(); i != r.end(); ++i) runner.process(first + i, s, block[2 * i], block[2 * i + 1]);
     });
-    for (std::size_t i = 0; i < n; ++i) accumulate(m, block[i], pSplit);
+    for (std::size_t i = 0; i < 2 * n; ++i) accumulate(m, block[i], pSplit);
     if (progress) progress(key, first + n, events);
   }
   return m;

@@ -123,6 +123,13 @@ struct PnnAnalysisConfig {
   /// 1/N and weight x N (Russian roulette: exact, deterministic in (seed, index)). Simulated
   /// events ~ the mode's events; the biased region gets N times the statistics.
   std::uint32_t k3piThresholdBias = 1;
+  /// ... and, for the events of that region, the STRAW single-scattering tail of the candidate
+  /// pi+ forced (detector::TailForcing): each is simulated without a hard scatter (weight
+  /// 1 - P) and with one (weight P, angles biased: half above k3piTailAngleBoost x the tail
+  /// threshold). The m2miss tail from the pi+ pi- threshold (0.078) into R2 (< 0.068) needs a
+  /// kink of ~10 x the threshold angle.
+  bool k3piForceTail = true;
+  double k3piTailAngleBoost = 8.0;
   /// Upstream background by simulation (PnnUpstream.hpp; events = 0: not simulated).
   PnnUpstreamConfig upstream{};
 
