@@ -636,8 +636,9 @@ std::vector<PnnGroup> defaultGroups() {
           // the STRAW beam hole, missed by CHOD, NewCHOD and LKr), but proportional to the model
           // CHOD/NewCHOD efficiency (0.99 per plane, no source) squared: not used for the BR
           {"K+ -> pi+ pi- e+ nu", {"ke4"}, 0.50, 0.11, false, false},
-          // K3pi: pair-in-the-beam-hole events reach "all cuts but the signal region" (biased
-          // generation + weighting) but none reaches R2 (m2miss tail below 0.068): no estimate
+          // K3pi: biased generation, forced STRAW tail and weighting give ~5e-5 events (few
+          // events, pi+ down the beam pipe, pi- missed by CHOD/NewCHOD/LKr with 2e-6); the
+          // published value needs a pair-escape mechanism kaonlab does not model
           {"K+ -> pi+ pi+ pi-", {"k3pi"}, 0.24, 0.08, false, false},
           {"K+ -> pi+ gamma gamma", {"pigg"}, 0.01, 0.0, true},
           {"K+ -> pi0 l+ nu", {"ke3", "kmu3"}, 0.001, 0.0, true},
