@@ -96,6 +96,21 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
       add(kGroupBg, gr.name + (gr.publishedIsUpperLimit ? " (published: < value)" : ""), gr.published2018,
           gr.published2018Error, y18->background[g].value, y18->background[g].error, src);
     }
+    // Run 1 (2016-18) of the modes estimated with the untracked-charged weighting and the
+    // K3pi biased generation; published: the 2018 value x 10.01/7.58 (Run 1 / 2018 expected
+    // signal, the scaling used when the published value replaces kaonlab's in the BR)
+    for (std::size_t g = 0; g < r.groups.size(); ++g) {
+      const auto& gr = r.groups[g];
+      if (gr.keys.size() != 1 || (gr.keys[0] != "ke4" && gr.keys[0] != "k3pi")) continue;
+      Estimate run1;
+      for (const auto& y : r.years) {
+        run1.value += y.background[g].value;
+        run1.error = std::hypot(run1.error, y.background[g].error);
+      }
+      const double s = 10.01 / 7.58;
+      add(kGroupBg, gr.name + ", Run 1 (2016-18)", gr.published2018 * s, gr.published2018Error * s, run1.value, run1.error,
+          "talk backup 2018 x 10.01/7.58 (Run 1 / 2018 expected signal)");
+    }
     if (const auto* m = r.mode("k2pi"); m && m->kinSRPhotonEscape.w > 0 && !y18->background.empty()) {
       // NA62-style factorisation: the pi0 rejection of the whole kinematic sample applied to the tail events
       const double f = (m->kinPhotonEscape.w / m->kinPhotonEvents.w) / (m->kinSRPhotonEscape.w / m->kinSRPhotonEvents.w);

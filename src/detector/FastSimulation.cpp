@@ -235,7 +235,7 @@ double FastSimulation::strawTailMaxAngle(double p) const {
 }
 
 FastSimulation::StrawKink FastSimulation::strawScatteringTail(double p, double beta, int mask,
-                                                               RandomStream& rng) const {
+                                                               RandomStream& rng, TailForcing* forcing) const {
   StrawKink k;
   // chambers whose hard scatter changes the measurement: 1 (the direction is measured after
   // it), 2 and 3 (the bending angle between the segments); chamber 4 is the last point
@@ -243,10 +243,34 @@ FastSimulation::StrawKink FastSimulation::strawScatteringTail(double p, double b
   const int n = std::popcount(static_cast<unsigned>(relevant));
   if (tailProbability_ <= 0 || n == 0) return k;
   // one uniform decides whether and where; it is reused for the angle (u / P is uniform)
-  const double u = rng.uniform();
-  if (u >= n * tailProbability_) return k;
+  double u = rng.uniform();
+  const double pAll = n * tailProbability_;
+  if (forcing && forcing->mode != 0) {
+    forcing->applied = true;
+    if (forcing->mode < 0) {  // the branch without a hard scatter
+      forcing->weight *= 1.0 - pAll;
+      return k;
+    }
+    forcing->weight *= pAll;  // the branch with one: u uniform in [0, pAll)
+    u *= pAll;
+  }
+  if (u >= pAll) return k;
   const int which = std::min(static_cast<int>(u / tailProbability_), n - 1);
-  const double v = std::clamp(u / tailProbability_ - which, 0.0, 1.0);
+  double v = std::clamp(u / tailProbability_ - which, 0.0, 1.0);
+  if (forcing && forcing->mode > 0 && forcing->angleBoost > 1.0) {
+    // mixture 1/2 natural + 1/2 natural restricted to theta > kappa x threshold
+    // (v > v0 = 1 - 1/kappa^2): invert its CDF at w = v, weight = 1 / mixture density
+    const double v0 = 1.0 - 1.0 / (forcing->angleBoost * forcing->angleBoost);
+    const double w = v;
+    if (w < 0.5 * v0) {
+      v = 2.0 * w;
+      forcing->weight *= 2.0;
+    } else {
+      const double g = 1.0 / (1.0 - v0);
+      v = std::min((w + 0.5 * v0 * g) / (0.5 + 0.5 * g), 1.0);
+      forcing->weight *= 1.0 / (0.5 + 0.5 * g);
+    }
+  }
   for (int c = 0, seen = 0; c < 3; ++c) {
     if (!(relevant & (1 << c))) continue;
     if (seen++ == which) {
@@ -578,7 +602,7 @@ double FastSimulation::photonVetoInefficiency(const generator::TruthEvent& truth
 
 // ---- response -------------------------------------------------------------------------
 
-void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent& out) const {
+void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent& out, TailForcing* forcing) const {
   out.clear();
   out.index = truth.index;
   const double t0 = truth.beamOrigin.e;
@@ -603,7 +627,8 @@ void FastSimulation::simulate(const generator::TruthEvent& truth, DetectorEvent&
       continue;
     }
     transport(tp.pdgId, tp.p, vertex, rng, traj);
-    particleResponse(traj, static_cast<int>(i), t0, rng, out);
+    particleResponse(traj, static_cast<int>(i), t0, rng, out,
+                     forcing && forcing->truthIndex == static_cast<int>(i) ? forcing : nullptr);
   }
   if (cfg_.accidentals.enabled) {
     static constexpr std::uint64_t kAccidentalStream = streamId("accidentals");
@@ -649,7 +674,7 @@ void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStre
 }
 
 void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, double t0, RandomStream& rng,
-                                      DetectorEvent& out) const {
+                                      DetectorEvent& out, TailForcing* forcing) const {
   const Crossing* straw[4] = {nullptr, nullptr, nullptr, nullptr};
   const Crossing *magnet = nullptr, *rich = nullptr, *newchod = nullptr, *chod = nullptr, *lkr = nullptr,
                  *muv1 = nullptr, *muv2 = nullptr, *iron = nullptr, *muv3 = nullptr, *vetoX = nullptr;
@@ -761,6 +786,19 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   auto untrackedChodHit = [&] {
     const Crossing* c = nullptr;
     double sigmaT = 0;
+    // (the LKr record only for a charged particle there: photons come through here too)
+    if (chod || newchod || (lkr && lkr->pdgId != pdg::kPhoton && charge(lkr->pdgId) != 0)) {
+      UntrackedCharged* x = DetectorEvent::push(out.untracked, out.nUntracked, out.overflow);
+      if (x) {
+        *x = {truthIndex, chod != nullptr, newchod != nullptr, lkr != nullptr};
+        if (lkr) {
+          x->lkrPdgId = lkr->pdgId;
+          x->lkrX = lkr->position.x;
+          x->lkrY = lkr->position.y;
+          x->lkrMomentum = lkr->momentum.mag();
+        }
+      }
+    }
     if (chod && rng.uniform32() < cfg_.chod.efficiency) {
       c = chod;
       sigmaT = cfg_.chod.chodSigmaTime;
@@ -847,7 +885,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
     const int a = std::abs(pdg1);
     const double m = a == pdg::kElectron ? mE_ : (a == pdg::kMuon ? mMu_ : (a == pdg::kPiPlus ? mPi_ : mass(a)));
     const double beta = pTrue / std::sqrt(pTrue * pTrue + m * m);
-    const StrawKink kink = strawScatteringTail(pTrue, beta, mask, rng);
+    const StrawKink kink = strawScatteringTail(pTrue, beta, mask, rng, forcing);
     t->kinkChamber = static_cast<std::uint8_t>(kink.chamber);
     if (kink.chamber == 1) {
       sx += kink.dSlopeX;

@@ -22,7 +22,12 @@
 //  - calorimetric muon/pion separation: for a muon track the calorimetric cut is removed and
 //    the event weighted by a configured mis-identification probability (the fast simulation
 //    has no shower-shape model; default 1e-5, na62-detector.md §4.3 "calorimeters ~1e-5", M).
-// Everything else (kinematics, RICH, multiplicity, charged vetoes) is simulated brute force.
+//  - charged particles without a STRAW track (PnnNormalisation::weightChodMultiplicity,
+//    weightUntrackedLkr): their CHOD/NewCHOD multiplicity-veto hits and their LKr clusters
+//    far from the track are replaced by the probability of no in-time signal;
+//  - K+ -> pi+ pi+ pi- can be generated biased toward the pi+ pi- pair in the STRAW beam hole
+//    (k3piThresholdBias, Russian roulette with exact weights).
+// Everything else (kinematics, RICH, LAV/IRC/SAC hits of charged particles) is brute force.
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -72,6 +77,19 @@ struct PnnNormalisation {
   /// measurement integrated over the pi+ acceptance of the RICH cuts and the RICH m2miss
   /// condition), so that the ~1e-3 RICH mis-identification does not cost MC statistics.
   bool weightRichForMuons = true;
+  /// CHOD/NewCHOD multiplicity veto (part of the one-track cut): the random detection of the
+  /// event's charged particles without a STRAW track is replaced by the probability that none
+  /// of them gives an in-time hit (same model as the fast simulation: efficiency per plane,
+  /// Gaussian hit time), for every event with at most maxTracks STRAW tracks. The dominant
+  /// rejection of K+ -> pi+ pi- e+ nu and pi+ pi+ pi- whose extra particles escape the STRAW.
+  bool weightChodMultiplicity = true;
+  /// LKr clusters of the charged particles without a STRAW track whose impact is far from the
+  /// track (> track-distance cut + 60 mm): their random photon-veto decision is replaced by
+  /// the probability that the cluster is not in time (fast-simulation deposit and time model,
+  /// reconstruction window); the rest of the photon veto is evaluated on the event without
+  /// those clusters. The pi- of K+ -> pi+ pi- e+ nu and the pi+ pi- pair of K3pi that pass
+  /// the STRAW beam hole reach the LKr.
+  bool weightUntrackedLkr = true;
   /// Observed candidates (talk / JHEP 06 (2021) 093): 1 (2016), 2 (2017), 17 (2018) = 20.
   std::array<int, 3> observed{1, 2, 17};
   /// Upstream background (not simulated; published values used beside kaonlab's own
@@ -100,6 +118,19 @@ struct PnnAnalysisConfig {
   /// efficiency 0.5) with this many K+ -> pi+ pi0 and K+ -> mu+ nu events (0 = skip).
   std::uint64_t checkEvents = 0;
   double checkPhotonScale = 1000;  ///< factor on the photon inefficiency curves in the check
+  /// K+ -> pi+ pi+ pi- biased generation (N > 1): N x the mode's events are generated; those
+  /// whose pi- and one pi+ go through the STRAW 1-2 beam hole (the pair that escapes
+  /// untracked, near the pi+ pi- threshold) are all simulated, the others with probability
+  /// 1/N and weight x N (Russian roulette: exact, deterministic in (seed, index)). Simulated
+  /// events ~ the mode's events; the biased region gets N times the statistics.
+  std::uint32_t k3piThresholdBias = 1;
+  /// ... and, for the events of that region, the STRAW single-scattering tail of the candidate
+  /// pi+ forced (detector::TailForcing): each is simulated without a hard scatter (weight
+  /// 1 - P) and with one (weight P, angles biased: half above k3piTailAngleBoost x the tail
+  /// threshold). The m2miss tail from the pi+ pi- threshold (0.078) into R2 (< 0.068) needs a
+  /// kink of ~10 x the threshold angle.
+  bool k3piForceTail = true;
+  double k3piTailAngleBoost = 8.0;
   /// Upstream background by simulation (PnnUpstream.hpp; events = 0: not simulated).
   PnnUpstreamConfig upstream{};
   /// pi0 -> gamma gamma importance sampling for the K+ -> pi+ pi0(gamma) samples (k2pi, k2pig):
@@ -135,6 +166,11 @@ struct PnnModeResult {
   std::array<WeightSum, 2> r1w{}, r2w{};
   // all cuts except the signal region: brute force and weighted (the check where brute force has statistics)
   WeightSum noRegion, noRegionWeighted;
+  // single-track stage (one track incl. the CHOD/NewCHOD multiplicity veto, quality,
+  // acceptance, momentum): brute force and with the weighted multiplicity veto
+  WeightSum trackStage, trackStageWeighted;
+  // ... and the photon veto (weighted: also the LKr veto of the untracked charged particles)
+  WeightSum trackPhoton, trackPhotonWeighted;
   // kinematic selection (no PID, no vetoes): all, and in R1+R2 (15-45 GeV/c)
   WeightSum kin, kinSR;
   WeightSum kinNoDecay, kinSRNoDecay;  ///< kinematic selection (in R1+R2), track not decayed before the RICH (truth)

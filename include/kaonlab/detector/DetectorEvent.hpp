@@ -102,6 +102,21 @@ struct ChodHit {
   int truthIndex = -1;
 };
 
+/// A charged particle without a STRAW track that reached the CHOD, NewCHOD or LKr, recorded
+/// before the random detection decisions (whether or not it left a ChodHit or an LKr
+/// cluster): lets an analysis replace the random multiplicity veto and the LKr veto of such
+/// particles by their probabilities (weighted background estimates, docs/analysis-pnn.md).
+/// No random numbers depend on it.
+struct UntrackedCharged {
+  int truthIndex = -1;
+  bool chod = false;     ///< crossed the CHOD inside its active annulus
+  bool newChod = false;  ///< crossed the NewCHOD inside its active annulus
+  bool lkr = false;      ///< reached the LKr front face (a deposit was simulated)
+  int lkrPdgId = 0;      ///< particle at the LKr (after decays in flight)
+  double lkrX = 0, lkrY = 0;  ///< true impact at the LKr front (mm)
+  double lkrMomentum = 0;     ///< |p| at the LKr (GeV)
+};
+
 struct DetectorEvent {
   static constexpr std::size_t kMaxGtk = 16, kMaxStraw = 8, kMaxLkr = 24, kMaxVeto = 32, kMaxChanti = 8,
                                kMaxChod = 8;
@@ -121,6 +136,8 @@ struct DetectorEvent {
   std::size_t nChanti = 0;
   std::array<ChodHit, kMaxChod> chod{};  ///< untracked charged particles only (see ChodHit)
   std::size_t nChod = 0;
+  std::array<UntrackedCharged, kMaxChod> untracked{};  ///< untracked charged particles reaching CHOD/NewCHOD/LKr
+  std::size_t nUntracked = 0;
   static constexpr std::size_t kMaxGtk3Hits = 4;
   std::array<Gtk3Hit, kMaxGtk3Hits> gtk3Hits{};  ///< own charged particles in GTK3 (upstream decays)
   std::size_t nGtk3Hits = 0;
@@ -128,7 +145,7 @@ struct DetectorEvent {
 
   void clear() {
     ktag = {};
-    nGtk = nStraw = nLkr = nVeto = nChanti = nChod = 0;
+    nGtk = nStraw = nLkr = nVeto = nChanti = nChod = nUntracked = 0;
     nGtk3Hits = 0;
     overflow = 0;
   }

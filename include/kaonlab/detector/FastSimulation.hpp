@@ -96,6 +96,22 @@ struct UpstreamPassage {
   std::uint8_t chantiMask = 0;  ///< bit k: charged and inside CHANTI station k+1 (between hole and outer square)
 };
 
+/// Forced STRAW hard scatter of one particle's track (weighted estimates of kinematic tails,
+/// docs/analysis-pnn.md): the uniform that decides the single-scattering tail
+/// (FastSimulation::strawScatteringTail) is mapped onto one branch, and `weight` multiplies
+/// by the probability of that branch. Simulating an event once with `mode` = -1 (no hard
+/// scatter, weight 1 - P) and once with +1 (a hard scatter, weight P x the angle-bias weight)
+/// gives an exact, lower-variance estimate of the tail. With +1 the scatter angle is drawn
+/// from a mixture: half natural (1/theta^2 above the threshold), half above angleBoost x the
+/// threshold; weight = natural density / mixture density.
+struct TailForcing {
+  int truthIndex = -1;     ///< particle whose STRAW track is forced
+  int mode = 0;            ///< +1: hard scatter, -1: none, 0: natural
+  double angleBoost = 4.0; ///< kappa >= 1 (1: natural angles)
+  double weight = 1.0;     ///< out: product of the branch probabilities / biased densities
+  bool applied = false;    ///< out: the particle had a track whose tail was decided
+};
+
 class FastSimulation {
  public:
   /// `beam` gives the pile-up beam (species mix, spot, rate); the config is validated.
@@ -103,7 +119,9 @@ class FastSimulation {
 
   /// Simulate the detector response to one generated event (deterministic in
   /// (config seed, truth.index)).
-  void simulate(const generator::TruthEvent& truth, DetectorEvent& out) const;
+  void simulate(const generator::TruthEvent& truth, DetectorEvent& out) const { simulate(truth, out, nullptr); }
+  /// The same with the STRAW hard scatter of one particle forced (`forcing`, may be null).
+  void simulate(const generator::TruthEvent& truth, DetectorEvent& out, TailForcing* forcing) const;
 
   /// Transport one particle from `start` (mm) with momentum `p` (GeV).
   void transport(int pdgId, const FourVector& p, const Vector3& start, RandomStream& rng, Trajectory& traj,
@@ -149,7 +167,8 @@ class FastSimulation {
     double dSlopeX = 0, dSlopeY = 0;
     int chamber = 0;
   };
-  StrawKink strawScatteringTail(double p, double beta, int mask, RandomStream& rng) const;
+  StrawKink strawScatteringTail(double p, double beta, int mask, RandomStream& rng,
+                                TailForcing* forcing = nullptr) const;
   /// LKr resolutions at energy e.
   double lkrSigmaE(double e) const;
   double lkrSigmaPosition(double e) const;
@@ -172,7 +191,7 @@ class FastSimulation {
  private:
   void kaonResponse(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
   void particleResponse(const Trajectory& traj, int truthIndex, double t0, RandomStream& rng,
-                        DetectorEvent& out) const;
+                        DetectorEvent& out, TailForcing* forcing = nullptr) const;
   void accidentals(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
   void mergeClusters(DetectorEvent& out) const;
   /// Upstream transport of an event particle with its GTK3/CHANTI signals; updates p and start
