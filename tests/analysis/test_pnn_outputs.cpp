@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <unistd.h>
 
 #include "kaonlab/analysis/PnnAnalysis.hpp"
 
@@ -41,7 +42,8 @@ TEST(PnnOutputs, RowsJsonAndNumbers) {
 }
 
 TEST(PnnOutputs, PlotScriptWritesPngAndSvg) {
-  const fs::path dir = fs::temp_directory_path() / "kaonlab_test_pnn_plots";
+  // per process: parallel test runs (other checkouts, ctest -j) must not share the folder
+  const fs::path dir = fs::temp_directory_path() / ("kaonlab_test_pnn_plots_" + std::to_string(::getpid()));
   fs::remove_all(dir);
   const fs::path data = writePnnPlotData(tinyRun(), dir);
   ASSERT_TRUE(fs::exists(data));
