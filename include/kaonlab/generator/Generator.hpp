@@ -32,6 +32,11 @@ struct GeneratorConfig {
   CatalogueConfig catalogue{};
   std::vector<std::string> modes{"all"};  ///< keys, or "all" (every SM mode)
   ModeSelection selection = ModeSelection::BranchingRatio;
+  /// Importance sampling of the modes (BranchingRatio selection only): mode key -> factor on
+  /// its selection probability (renormalised); the event weight carries BR / probability, so
+  /// every weighted sum is unchanged in expectation (used by the upstream background to spend
+  /// less time on K+ -> mu+ nu, whose mu+ passes the pi+ ID only at the 1e-8 level). Empty = none.
+  std::vector<std::pair<std::string, double>> modeBias{};
 };
 
 class Generator {
