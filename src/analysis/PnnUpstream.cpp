@@ -303,8 +303,9 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
                                   y.collimator, nDecays * 1e-6, bf.value, bf.error);
     double err = e.error;
     if (e.value == 0) {
-      src += fmt::format("; 0 MC events selected: < {:.3g} (90% CL, 2.3 events of mean weight); error column = one event",
-                         2.3 * y.perEventWeighted);
+      src += fmt::format("; 0 MC events selected (the box cut (vi) leaves no achromat pi+ that can meet a beam track: "
+                         "test UpstreamTransport.BoxCutLeavesNoAchromatPionThatCanMeetABeamTrack); error column = one event "
+                         "({:.3g})", y.perEventWeighted);
       err = y.perEventWeighted;
     }
     rows.push_back({kGroupUp, fmt::format("upstream background {} (kaonlab selection)", y.name), y.published,
@@ -342,6 +343,15 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
         continue;
       }
       const bool none = y.weighted[k].value == 0;
+      if (k == 1)  // the box-cut effect per collimator (S1: Design 2016, S2: Design 2018)
+        for (const auto& sub : r.upstreamYears) {
+          if (!sub.subset) continue;
+          const bool z = sub.weighted[k].value == 0;
+          rows.push_back({kGroupUp, fmt::format("  diagnostic {}: {}", sub.name, up.variants[k].name), 0, 0,
+                          sub.weighted[k].value, z ? sub.perEventWeighted : sub.weighted[k].error,
+                          fmt::format("collimator {}; not the analysis selection{}", sub.collimator,
+                                      z ? "; 0 MC events: error column = one event" : "")});
+        }
       rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), y.published,
                       0.5 * (y.publishedUp + y.publishedDown), y.weighted[k].value,
                       none ? y.perEventWeighted : y.weighted[k].error,
@@ -405,6 +415,24 @@ std::string pnnUpstreamJson(const PnnResults& r) {
   j["vertex_z_m"] = {{"min", PnnUpstreamResult::kZMin}, {"max", PnnUpstreamResult::kZMax},
                      {"sum_w", std::vector<double>(up.vertexZ.begin(), up.vertexZ.end())}};
   j["used_for_stats"] = r.upstreamSimulatedForStats;
+  j["collimator_main_sample"] = r.config.upstream.collimatorDesign;
+  j["s1_fraction_of_2018"] = r.config.upstream.s1FractionOf2018;
+  if (r.upstreamS2.generated > 0) {
+    const auto& s2 = r.upstreamS2;
+    nlohmann::json v2 = nlohmann::json::array();
+    for (const auto& v : s2.variants)
+      v2.push_back({{"name", v.name}, {"brute_force_2018", ws(v.bruteForce[0])}, {"weighted_2018", ws(v.weighted[0])}});
+    nlohmann::json cf2 = nlohmann::json::array();
+    for (int k = 0; k <= kPnnCutCount; ++k)
+      cf2.push_back({{"after", k == 0 ? std::string("generated") : std::string(cutName(static_cast<PnnCut>(k - 1)))},
+                     {"events", s2.cutflow.events[static_cast<std::size_t>(k)]},
+                     {"sum_w", s2.cutflow.weights[static_cast<std::size_t>(k)]}});
+    j["s2_design_2018"] = {{"generated", s2.generated},
+                           {"decays_per_fiducial_decay", s2.decaysPerFiducialDecay()},
+                           {"fraction_with_daughter_absorbed_in_collimator", s2.collimatorAbsorbed / double(s2.generated)},
+                           {"cut_flow_brute_force", cf2},
+                           {"variants", v2}};
+  }
   return j.dump();
 }
 
