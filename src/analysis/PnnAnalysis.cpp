@@ -64,6 +64,7 @@ PnnAnalysisConfig PnnAnalysisConfig::quick() {
   c.checkEvents = 300'000;
   c.k3piThresholdBias = 8;
   c.upstream.events = 1'000'000;
+  c.upstream.eventsS2 = 500'000;
   return c;
 }
 
@@ -73,6 +74,7 @@ PnnAnalysisConfig PnnAnalysisConfig::standard() {
   c.checkEvents = 3'000'000;
   c.k3piThresholdBias = 8;
   c.upstream.events = 10'000'000;
+  c.upstream.eventsS2 = 5'000'000;
   return c;
 }
 
@@ -788,6 +790,13 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
   if (cfg.upstream.events > 0) {
     r.upstream = runPnnUpstream(cfg, cfg.upstream, defaultUpstreamVariants(cfg.selection),
                                 [&](std::uint64_t done, std::uint64_t total) { if (progress) progress("upstream", done, total); });
+    if (cfg.upstream.eventsS2 > 0) {  // the same decays with the 2018 S2 collimator
+      PnnUpstreamConfig s2 = cfg.upstream;
+      s2.events = cfg.upstream.eventsS2;
+      s2.collimatorDesign = 2018;
+      r.upstreamS2 = runPnnUpstream(cfg, s2, defaultUpstreamVariants(cfg.selection),
+                                    [&](std::uint64_t done, std::uint64_t total) { if (progress) progress("upstream S2", done, total); });
+    }
     finishPnnUpstream(r);
   }
 

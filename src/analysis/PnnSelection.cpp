@@ -145,7 +145,7 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detect
     if (c.gtk3HitCut && det) {
       const Vector3 x = at(c.gtk3Z);
       for (std::size_t h = 0; h < det->nGtk3Hits; ++h)
-        if (std::hypot(det->gtk3Hits[h].x - x.x, det->gtk3Hits[h].y - x.y) < c.gtk3HitDistance) ok = false;
+        if (det->gtk3Hits[h].station == 3 && std::hypot(det->gtk3Hits[h].x - x.x, det->gtk3Hits[h].y - x.y) < c.gtk3HitDistance) ok = false;
     }
     if (c.strawRadiusVsZCut) {
       const double r = std::hypot(t.positionStraw1.x - c.strawHoleCentreX, t.positionStraw1.y);

@@ -92,13 +92,16 @@ PnnUpstreamResult runPnnUpstream(const PnnAnalysisConfig& cfg, const PnnUpstream
   generator::GeneratorConfig g = cfg.generator;
   g.modes = {up.modes};
   g.selection = generator::ModeSelection::BranchingRatio;
+  g.modeBias = up.modeBias;
   g.seed = cfg.seed * 1000 + 999;
   generator::UpstreamDecayConfig region = up.region;
   region.trim5Z = cfg.detector.upstream.trim5Z;  // one TRIM5 for the beam and the daughters
   region.trim5Kick = cfg.detector.upstream.trim5Kick;
+  region.dipoles = cfg.detector.upstream.dipoles;  // one achromat for the kaon and the daughters
   const generator::UpstreamDecaySource source(g, region);
   detector::DetectorConfig d = cfg.detector;
   d.seed = g.seed;
+  d.upstream.collimatorDesign = up.collimatorDesign;
   const detector::FastSimulation sim(d, g.beam);
   const reco::Reconstruction rec(cfg.reco, d);
   std::vector<PnnSelection> sels;
@@ -206,7 +209,27 @@ void finishPnnUpstream(PnnResults& r) {
   const auto& nrm = r.config.normalisation;
   r.upstreamYears.clear();
   if (up.generated == 0 || up.sumFiducial <= 0) return;
+  const bool haveS2 = r.upstreamS2.generated > 0 && r.upstreamS2.sumFiducial > 0;
+  const double f1 = r.config.upstream.s1FractionOf2018;
+  // one sample, one flux: N_K x eps_trig x sum(w selected) / sum(P_FV)
+  auto fill = [&](PnnUpstreamYear& u, const PnnUpstreamResult& res, double nK, std::size_t s) {
+    const double norm = nK * nrm.triggerEfficiency / res.sumFiducial;
+    u.bruteForce.clear();
+    u.weighted.clear();
+    for (const auto& v : res.variants) {
+      u.bruteForce.push_back({v.bruteForce[s].w * norm, v.bruteForce[s].error() * norm});
+      u.weighted.push_back({v.weighted[s].w * norm, v.weighted[s].error() * norm});
+    }
+    // one selected (brute-force) event of average weight: the scale of a 0-event upper limit
+    u.perEventWeighted = norm * res.sumWeight / static_cast<double>(res.generated);
+  };
+  auto add = [](const std::vector<Estimate>& a, const std::vector<Estimate>& b) {
+    std::vector<Estimate> c(a.size());
+    for (std::size_t k = 0; k < a.size(); ++k) c[k] = {a[k].value + b[k].value, std::hypot(a[k].error, b[k].error)};
+    return c;
+  };
   Estimate run1;
+  std::vector<PnnUpstreamYear> subsets;
   for (std::size_t i = 0; i < r.years.size(); ++i) {
     const PnnYear& y = r.years[i];
     PnnUpstreamYear u;
@@ -216,19 +239,31 @@ void finishPnnUpstream(PnnResults& r) {
       u.publishedUp = nrm.upstreamUp[i];
       u.publishedDown = nrm.upstreamDown[i];
     }
-    // N_K(y) x eps_trig x sum(w selected) / sum(P_FV)
-    const double norm = y.nK * nrm.triggerEfficiency / up.sumFiducial;
     const auto s = static_cast<std::size_t>(y.selection);
-    for (const auto& v : up.variants) {
-      u.bruteForce.push_back({v.bruteForce[s].w * norm, v.bruteForce[s].error() * norm});
-      u.weighted.push_back({v.weighted[s].w * norm, v.weighted[s].error() * norm});
+    u.collimator = "Design 2016";
+    fill(u, up, y.nK, s);
+    if (y.name == "2018" && haveS2) {
+      // S1: Design 2016 collimator, fraction f1 of the flux; S2: Design 2018, the rest
+      PnnUpstreamYear s1 = u, s2 = u;
+      s1.name = "2018 S1";
+      s2.name = "2018 S2";
+      s1.published = s1.publishedUp = s1.publishedDown = 0;  // no published split
+      s2.published = s2.publishedUp = s2.publishedDown = 0;
+      s1.subset = s2.subset = true;
+      fill(s1, up, f1 * y.nK, s);
+      s2.collimator = "Design 2018";
+      fill(s2, r.upstreamS2, (1.0 - f1) * y.nK, s);
+      u.collimator = "S1 + S2";
+      u.bruteForce = add(s1.bruteForce, s2.bruteForce);
+      u.weighted = add(s1.weighted, s2.weighted);
+      u.perEventWeighted = std::max(s1.perEventWeighted, s2.perEventWeighted);
+      subsets = {s1, s2};
     }
-    // one selected (brute-force) event of average weight: the scale of a 0-event upper limit
-    u.perEventWeighted = norm * up.sumWeight / static_cast<double>(up.generated);
     run1.value += u.weighted[0].value;
     run1.error = std::hypot(run1.error, u.weighted[0].error);
     r.upstreamYears.push_back(u);
   }
+  for (auto& s : subsets) r.upstreamYears.push_back(s);
   if (r.config.upstream.useSimulationForStats && run1.value > 0 && run1.error < 0.5 * run1.value) {
     r.upstreamRun1 = run1.value;
     r.upstreamRun1Up = r.upstreamRun1Down = run1.error;
@@ -261,14 +296,16 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
   for (const auto& y : r.upstreamYears) {
     const Estimate& e = y.weighted[0];
     const Estimate& bf = y.bruteForce[0];
-    std::string src = fmt::format("{}; kaonlab: forced-accidental weighted, {:.3g} M upstream decays; "
+    const double nDecays = y.collimator == "Design 2018" ? static_cast<double>(r.upstreamS2.generated) : n;
+    std::string src = fmt::format("{}; kaonlab: collimator {}, forced-accidental weighted, {:.3g} M upstream decays; "
                                   "brute force {:.3g} +- {:.2g}",
-                                  y.name == "2018" ? "talk backup" : "na62-detector.md 4.2 (memory)", n * 1e-6, bf.value,
-                                  bf.error);
+                                  y.subset ? "no published split" : y.name == "2018" ? "talk backup" : "na62-detector.md 4.2 (memory)",
+                                  y.collimator, nDecays * 1e-6, bf.value, bf.error);
     double err = e.error;
     if (e.value == 0) {
-      src += fmt::format("; 0 MC events selected: < {:.3g} (90% CL, 2.3 events of mean weight); error column = one event",
-                         2.3 * y.perEventWeighted);
+      src += fmt::format("; 0 MC events selected (the box cut (vi) leaves no achromat pi+ that can meet a beam track: "
+                         "test UpstreamTransport.BoxCutLeavesNoAchromatPionThatCanMeetABeamTrack); error column = one event "
+                         "({:.3g})", y.perEventWeighted);
       err = y.perEventWeighted;
     }
     rows.push_back({kGroupUp, fmt::format("upstream background {} (kaonlab selection)", y.name), y.published,
@@ -306,6 +343,15 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
         continue;
       }
       const bool none = y.weighted[k].value == 0;
+      if (k == 1)  // the box-cut effect per collimator (S1: Design 2016, S2: Design 2018)
+        for (const auto& sub : r.upstreamYears) {
+          if (!sub.subset) continue;
+          const bool z = sub.weighted[k].value == 0;
+          rows.push_back({kGroupUp, fmt::format("  diagnostic {}: {}", sub.name, up.variants[k].name), 0, 0,
+                          sub.weighted[k].value, z ? sub.perEventWeighted : sub.weighted[k].error,
+                          fmt::format("collimator {}; not the analysis selection{}", sub.collimator,
+                                      z ? "; 0 MC events: error column = one event" : "")});
+        }
       rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), y.published,
                       0.5 * (y.publishedUp + y.publishedDown), y.weighted[k].value,
                       none ? y.perEventWeighted : y.weighted[k].error,
@@ -369,6 +415,24 @@ std::string pnnUpstreamJson(const PnnResults& r) {
   j["vertex_z_m"] = {{"min", PnnUpstreamResult::kZMin}, {"max", PnnUpstreamResult::kZMax},
                      {"sum_w", std::vector<double>(up.vertexZ.begin(), up.vertexZ.end())}};
   j["used_for_stats"] = r.upstreamSimulatedForStats;
+  j["collimator_main_sample"] = r.config.upstream.collimatorDesign;
+  j["s1_fraction_of_2018"] = r.config.upstream.s1FractionOf2018;
+  if (r.upstreamS2.generated > 0) {
+    const auto& s2 = r.upstreamS2;
+    nlohmann::json v2 = nlohmann::json::array();
+    for (const auto& v : s2.variants)
+      v2.push_back({{"name", v.name}, {"brute_force_2018", ws(v.bruteForce[0])}, {"weighted_2018", ws(v.weighted[0])}});
+    nlohmann::json cf2 = nlohmann::json::array();
+    for (int k = 0; k <= kPnnCutCount; ++k)
+      cf2.push_back({{"after", k == 0 ? std::string("generated") : std::string(cutName(static_cast<PnnCut>(k - 1)))},
+                     {"events", s2.cutflow.events[static_cast<std::size_t>(k)]},
+                     {"sum_w", s2.cutflow.weights[static_cast<std::size_t>(k)]}});
+    j["s2_design_2018"] = {{"generated", s2.generated},
+                           {"decays_per_fiducial_decay", s2.decaysPerFiducialDecay()},
+                           {"fraction_with_daughter_absorbed_in_collimator", s2.collimatorAbsorbed / double(s2.generated)},
+                           {"cut_flow_brute_force", cf2},
+                           {"variants", v2}};
+  }
   return j.dump();
 }
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 namespace kaonlab::app {
 
 using units::GeV;
@@ -79,6 +81,31 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     u.collimatorInnerHalfY = t.number("collimator_inner_half_y_mm", u.collimatorInnerHalfY / mm, 0, 1e4) * mm;
     u.collimatorOuterHalfX = t.number("collimator_outer_half_x_mm", u.collimatorOuterHalfX / mm, 0, 1e4) * mm;
     u.collimatorOuterHalfY = t.number("collimator_outer_half_y_mm", u.collimatorOuterHalfY / mm, 0, 1e4) * mm;
+    // final collimator design (2016: 2016, 2017, 2018 S1; 2018: 2018 S2) and the 2018 geometry
+    u.collimatorDesign = static_cast<int>(t.integer("collimator_design", u.collimatorDesign, 2016, 2018));
+    u.collimator2018ZFront = t.number("collimator_2018_z_front_m", u.collimator2018ZFront / m, 0, 1e3) * m;
+    u.collimator2018ZBack = t.number("collimator_2018_z_back_m", u.collimator2018ZBack / m, 0, 1e3) * m;
+    u.collimator2018InnerHalfX = t.number("collimator_2018_inner_half_x_mm", u.collimator2018InnerHalfX / mm, 0, 1e4) * mm;
+    u.collimator2018InnerHalfY = t.number("collimator_2018_inner_half_y_mm", u.collimator2018InnerHalfY / mm, 0, 1e4) * mm;
+    u.collimator2018OuterHalfX = t.number("collimator_2018_outer_half_x_mm", u.collimator2018OuterHalfX / mm, 0, 1e4) * mm;
+    u.collimator2018OuterHalfY = t.number("collimator_2018_outer_half_y_mm", u.collimator2018OuterHalfY / mm, 0, 1e4) * mm;
+    // second achromat: one aperture for the four dipoles (model), their kick, the scraper, GTK2
+    {
+      const double hx = t.number("dipole_half_x_mm", u.dipoles[0].halfX / mm, 0, 1e4) * mm;
+      const double hy = t.number("dipole_half_y_mm", u.dipoles[0].halfY / mm, 0, 1e4) * mm;
+      const double k = t.number("dipole_kick_GeV", std::abs(u.dipoles[0].kickY) / GeV, 0, 100) * GeV;
+      for (auto& dp : u.dipoles) {
+        dp.halfX = hx;
+        dp.halfY = hy;
+        dp.kickY = dp.kickY < 0 ? -k : k;
+      }
+    }
+    u.scraperZEnd = t.number("scraper_z_end_m", u.scraperZEnd / m, 0, 1e3) * m;
+    u.scraperLength = t.number("scraper_length_m", u.scraperLength / m, 0, 100) * m;
+    u.scraperHalfX = t.number("scraper_half_x_mm", u.scraperHalfX / mm, 0, 1e4) * mm;
+    u.scraperHalfY = t.number("scraper_half_y_mm", u.scraperHalfY / mm, 0, 1e4) * mm;
+    u.scraperCentreY = t.number("scraper_centre_y_mm", u.scraperCentreY / mm, -1e4, 1e4) * mm;
+    u.gtk2CentreY = t.number("gtk2_centre_y_mm", u.gtk2CentreY / mm, -1e4, 1e4) * mm;
     u.trim5Z = t.number("trim5_z_m", u.trim5Z / m, 0, 1e3) * m;
     u.trim5Kick = t.number("trim5_kick_GeV", u.trim5Kick / GeV, 0, 10) * GeV;
     u.gtk3HitSigmaTime = t.number("gtk3_hit_sigma_time_ns", u.gtk3HitSigmaTime / ns, 0, 100) * ns;

@@ -86,6 +86,25 @@ void DetectorConfig::validate() const {
   c.require(upstream.collimatorOuterHalfX >= upstream.collimatorInnerHalfX &&
                 upstream.collimatorOuterHalfY >= upstream.collimatorInnerHalfY,
             "upstream.collimator_outer_half_mm", "outer contour must enclose the aperture");
+  c.require(upstream.collimatorDesign == 2016 || upstream.collimatorDesign == 2018, "upstream.collimator_design",
+            "must be 2016 or 2018");
+  c.require(upstream.collimator2018ZFront < upstream.collimator2018ZBack && upstream.collimator2018ZBack <= upstream.trim5Z,
+            "upstream.collimator_2018_z_m", "need collimator front < back <= TRIM5");
+  c.positive(upstream.collimator2018InnerHalfX, "upstream.collimator_2018_inner_half_x_mm");
+  c.positive(upstream.collimator2018InnerHalfY, "upstream.collimator_2018_inner_half_y_mm");
+  c.require(upstream.collimator2018OuterHalfX >= upstream.collimator2018InnerHalfX &&
+                upstream.collimator2018OuterHalfY >= upstream.collimator2018InnerHalfY,
+            "upstream.collimator_2018_outer_half_mm", "outer contour must enclose the aperture");
+  for (std::size_t i = 0; i < upstream.dipoles.size(); ++i) {
+    const auto& d = upstream.dipoles[i];
+    c.require(d.length > 0 && d.halfX >= 0 && d.halfY >= 0 && d.zEnd <= upstream.collimatorZFront &&
+                  (i == 0 || d.zStart() >= upstream.dipoles[i - 1].zEnd),
+              fmt::format("upstream.dipole[{}]", i), "need length > 0, apertures >= 0, ordered, upstream of the collimator");
+  }
+  c.require(upstream.scraperLength > 0 && upstream.scraperHalfX > 0 && upstream.scraperHalfY > 0 &&
+                upstream.scraperZEnd < gtk.z[1] && upstream.scraperZEnd - upstream.scraperLength > gtk.z[0],
+            "upstream.scraper", "need length and aperture > 0, between GTK1 and GTK2");
+  c.require(gtk.z[0] < upstream.dipoles[0].zStart(), "gtk.z_m", "GTK1 must be upstream of the achromat");
   c.nonNegative(upstream.trim5Kick, "upstream.trim5_kick_GeV");
   c.nonNegative(upstream.gtk3HitSigmaTime, "upstream.gtk3_hit_sigma_time_ns");
   c.probability(upstream.chantiEfficiency, "upstream.chanti_efficiency");

@@ -1,5 +1,5 @@
 // Transport of particles produced upstream of the decay tank (upstream K+ decays, issue 5):
-// final collimator, TRIM5, GTK3 and CHANTI. docs/detector.md "Upstream transport".
+// second achromat (BEND 4A/4B, scraper, GTK2, BEND 5/6), final collimator, TRIM5, GTK3 and CHANTI. docs/detector.md "Upstream transport".
 #include <algorithm>
 #include <cmath>
 
@@ -12,82 +12,112 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
   const auto& u = cfg_.upstream;
   const int q = charge(pdgId);
   UpstreamPassage r;
-  Vector3 x = start;
-  Vector3 p = p4.vec();
-  r.momentum = p;
-  r.position = x;
-  if (p.z <= 0) {
+  beamline::State st{start, p4.vec()};
+  r.momentum = st.p;
+  r.position = start;
+  if (st.p.z <= 0) {
     r.absorbed = true;
+    r.stop = UpstreamPassage::Stop::Backwards;
     return r;
   }
+  auto stop = [&](UpstreamPassage::Stop why) {
+    r.absorbed = true;
+    r.stop = why;
+    r.inCollimator = why == UpstreamPassage::Stop::Collimator;
+    r.position = st.x;
+    r.momentum = st.p;
+    return r;
+  };
+  // move to z (downstream of the current position) through the dipole fields and TRIM5
   auto moveTo = [&](double z) {
-    if (z <= x.z) return false;
-    const double dz = z - x.z;
-    x = {x.x + p.x / p.z * dz, x.y + p.y / p.z * dz, z};
-    return true;
+    if (z <= st.x.z) return false;
+    beamline::propagate(st, z, q, u.dipoles, u.trim5Z, u.trim5Kick);
+    return st.p.z > 0;
   };
-  auto inBox = [](const Vector3& v, double hx, double hy) { return std::abs(v.x) < hx && std::abs(v.y) < hy; };
-  auto inCollimatorBlock = [&](const Vector3& v) {
-    return inBox(v, u.collimatorOuterHalfX, u.collimatorOuterHalfY) &&
-           !inBox(v, u.collimatorInnerHalfX, u.collimatorInnerHalfY);
+  auto inBox = [](const Vector3& v, double hx, double hy, double y0 = 0) {
+    return std::abs(v.x) < hx && std::abs(v.y - y0) < hy;
   };
-  // final collimator: absorbed when inside the block at a face downstream of the start (or at
-  // the start itself when produced inside the block's z range)
-  if (x.z >= u.collimatorZFront && x.z <= u.collimatorZBack && inCollimatorBlock(x)) {
-    r.absorbed = r.inCollimator = true;
-    r.position = x;
-    return r;
-  }
-  for (double zf : {u.collimatorZFront, u.collimatorZBack}) {
-    if (moveTo(zf) && inCollimatorBlock(x)) {
-      r.absorbed = r.inCollimator = true;
-      r.position = x;
-      return r;
-    }
-  }
-  // TRIM5: thin p_T kick in x, |p| kept (towards +x for positive particles)
-  if (moveTo(u.trim5Z)) {
-    r.trim5Position = x;
-    if (q != 0) {
-      const double pm = p.mag();
-      p.x += q * u.trim5Kick;
-      const double pt2 = p.x * p.x + p.y * p.y;
-      if (pt2 >= pm * pm) {
-        r.absorbed = true;
-        r.position = x;
-        r.momentum = p;
-        return r;
+  // second achromat: dipole apertures checked at the entry, 3 interior points and the exit
+  // (the trajectory is a parabola: its largest excursion is at an end or near the middle)
+  // with the scraper and GTK2 in between
+  for (const auto& d : u.dipoles) {
+    if (u.scraperZEnd <= d.zStart() && u.scraperZEnd > st.x.z) {  // scraper (and GTK2) before this dipole
+      const double zs = u.scraperZEnd - u.scraperLength;
+      for (double f : {0.0, 0.5, 1.0}) {
+        const double z = std::max(st.x.z, zs + f * u.scraperLength);
+        if (z > st.x.z && !moveTo(z)) return stop(UpstreamPassage::Stop::Backwards);
+        if (!inBox(st.x, u.scraperHalfX, u.scraperHalfY, u.scraperCentreY)) return stop(UpstreamPassage::Stop::Scraper);
       }
-      p.z = std::sqrt(pm * pm - pt2);
+    }
+    if (cfg_.gtk.z[1] <= d.zStart() && cfg_.gtk.z[1] > st.x.z) {
+      if (!moveTo(cfg_.gtk.z[1])) return stop(UpstreamPassage::Stop::Backwards);
+      if (q != 0 && inBox(st.x, cfg_.gtk.halfWidthX, cfg_.gtk.halfHeightY, u.gtk2CentreY)) {
+        r.gtk2 = true;
+        r.gtk2Position = st.x;
+      }
+    }
+    if (d.zEnd <= st.x.z) continue;
+    for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) {
+      const double z = std::max(st.x.z, d.zStart() + f * d.length);
+      if (z > st.x.z && !moveTo(z)) return stop(UpstreamPassage::Stop::Backwards);
+      if (d.halfX > 0 && !inBox(st.x, d.halfX, d.halfY, d.yAxis)) return stop(UpstreamPassage::Stop::Dipole);
     }
   }
+  // final collimator of the selected design: absorbed when inside the block at a face
+  // downstream of the start (or at the start itself when produced inside the block's z range)
+  const bool d2018 = u.collimatorDesign == 2018;
+  const double cFront = d2018 ? u.collimator2018ZFront : u.collimatorZFront;
+  const double cBack = d2018 ? u.collimator2018ZBack : u.collimatorZBack;
+  const double inX = d2018 ? u.collimator2018InnerHalfX : u.collimatorInnerHalfX;
+  const double inY = d2018 ? u.collimator2018InnerHalfY : u.collimatorInnerHalfY;
+  const double outX = d2018 ? u.collimator2018OuterHalfX : u.collimatorOuterHalfX;
+  const double outY = d2018 ? u.collimator2018OuterHalfY : u.collimatorOuterHalfY;
+  auto inCollimatorBlock = [&](const Vector3& v) { return inBox(v, outX, outY) && !inBox(v, inX, inY); };
+  if (st.x.z >= cFront && st.x.z <= cBack && inCollimatorBlock(st.x)) return stop(UpstreamPassage::Stop::Collimator);
+  for (double zf : {cFront, cBack}) {
+    if (zf <= st.x.z) continue;
+    if (!moveTo(zf)) return stop(UpstreamPassage::Stop::Backwards);
+    if (inCollimatorBlock(st.x)) return stop(UpstreamPassage::Stop::Collimator);
+    if (zf == cBack) r.collimatorPosition = st.x;
+  }
+  // TRIM5: thin p_T kick in x, |p| kept (towards +x for positive particles), applied by moveTo
+  if (moveTo(u.trim5Z)) r.trim5Position = st.x;
+  else if (st.p.z <= 0) return stop(UpstreamPassage::Stop::Backwards);
   // GTK3 sensor
-  if (moveTo(cfg_.gtk.z[2]) && q != 0 && inBox(x, cfg_.gtk.halfWidthX, cfg_.gtk.halfHeightY)) {
+  if (moveTo(cfg_.gtk.z[2]) && q != 0 && inBox(st.x, cfg_.gtk.halfWidthX, cfg_.gtk.halfHeightY)) {
     r.gtk3 = true;
-    r.gtk3Position = x;
+    r.gtk3Position = st.x;
   }
   // CHANTI stations: square rings between the hole and the outer square
   const auto& c = cfg_.chanti;
   for (std::size_t k = 0; k < c.z.size(); ++k) {
     if (!moveTo(c.z[k]) || q == 0) continue;
-    if (inBox(x, c.outerHalfSide, c.outerHalfSide) && !inBox(x, c.innerHalfX, c.innerHalfY))
+    if (inBox(st.x, c.outerHalfSide, c.outerHalfSide) && !inBox(st.x, c.innerHalfX, c.innerHalfY))
       r.chantiMask = static_cast<std::uint8_t>(r.chantiMask | (1u << k));
   }
   // tank entrance (Fe end-cap): outside the tank aperture the particle is stopped
   moveTo(cfg_.tank.zStart);
-  r.position = x;
-  r.momentum = p;
-  if (std::sqrt(x.x * x.x + x.y * x.y) > cfg_.tank.radius[0]) r.absorbed = true;
+  r.position = st.x;
+  r.momentum = st.p;
+  if (std::sqrt(st.x.x * st.x.x + st.x.y * st.x.y) > cfg_.tank.radius[0]) {
+    r.absorbed = true;
+    r.stop = UpstreamPassage::Stop::Tank;
+  }
   return r;
 }
 
 bool FastSimulation::upstreamResponse(int pdgId, int truthIndex, double t0, RandomStream& rng, FourVector& p,
                                       Vector3& start, DetectorEvent& out) const {
   const UpstreamPassage up = transportUpstream(pdgId, p, start);
+  if (up.gtk2) {  // GTK2 hit (not used by the selection; recorded for completeness)
+    const double t = t0 + cfg_.upstream.gtk3HitSigmaTime * rng.gaussian();
+    Gtk3Hit* h = DetectorEvent::push(out.gtk3Hits, out.nGtk3Hits, out.overflow);
+    if (h) *h = {up.gtk2Position.x, up.gtk2Position.y, t, truthIndex, 2};
+  }
   if (up.gtk3) {
     const double t = t0 + cfg_.upstream.gtk3HitSigmaTime * rng.gaussian();
     Gtk3Hit* h = DetectorEvent::push(out.gtk3Hits, out.nGtk3Hits, out.overflow);
-    if (h) *h = {up.gtk3Position.x, up.gtk3Position.y, t, truthIndex};
+    if (h) *h = {up.gtk3Position.x, up.gtk3Position.y, t, truthIndex, 3};
   }
   for (int k = 0; k < 6; ++k) {
     if (!(up.chantiMask & (1u << k))) continue;

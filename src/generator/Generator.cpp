@@ -5,6 +5,7 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 
 #include "kaonlab/core/Error.hpp"
@@ -33,12 +34,30 @@ Generator::Generator(const GeneratorConfig& cfg) : cfg_(cfg), beam_(cfg.beam), c
     models_.push_back(&catalogue_.mode(i).model.get());  // builds the selected models now
   }
   const std::size_t n = selected_.size();
+  auto bias = [&](std::size_t i) {
+    double f = 1.0;
+    for (const auto& [key, factor] : cfg_.modeBias)
+      if (catalogue_.index(key) == i) f = factor;
+    return f;
+  };
+  for (const auto& [key, factor] : cfg_.modeBias) {
+    (void)catalogue_.index(key);  // throws for an unknown key
+    if (!(factor > 0) || !std::isfinite(factor))
+      throw ConfigError("generator: mode bias factors must be positive and finite (" + key + ")");
+  }
+  double biasedSum = 0;
+  for (std::size_t i : selected_) biasedSum += catalogue_.mode(i).br * bias(i);
   for (std::size_t i : selected_) {
     const double br = catalogue_.mode(i).br;
     if (cfg_.selection == ModeSelection::BranchingRatio) {
       if (!(brSum_ > 0)) throw ConfigError("generator: the selected modes have zero total branching ratio");
-      probability_.push_back(br / brSum_);
-      modeWeight_.push_back(brSum_);
+      if (cfg_.modeBias.empty()) {
+        probability_.push_back(br / brSum_);
+        modeWeight_.push_back(brSum_);
+      } else {  // probability br x bias / sum, weight br / probability
+        probability_.push_back(br * bias(i) / biasedSum);
+        modeWeight_.push_back(biasedSum / bias(i));
+      }
     } else {
       probability_.push_back(1.0 / static_cast<double>(n));
       modeWeight_.push_back(br * static_cast<double>(n));

@@ -17,6 +17,10 @@ void UpstreamDecayConfig::validate(double referenceZ) const {
     throw ConfigError(fmt::format("upstream: z_max ({} m) must not be downstream of the beam reference plane ({} m)",
                                   zMax / units::m, referenceZ / units::m));
   if (!(trim5Z < referenceZ)) throw ConfigError("upstream: TRIM5 must be upstream of the beam reference plane");
+  if (downstreamShare >= 1.0) throw ConfigError("upstream: downstream_share must be < 1 (the upstream part must be sampled)");
+  for (const auto& d : dipoles)
+    if (!(d.length > 0) || d.zEnd > trim5Z)
+      throw ConfigError("upstream: achromat dipoles need a positive length and must end upstream of TRIM5");
 }
 
 double slopeBeforeTrim5(double slopeAtGtk3, double pz, int charge, double kick) {
@@ -33,27 +37,22 @@ void UpstreamDecaySource::generate(std::uint64_t index, TruthEvent& ev) const {
   static const double mK = mass(pdg::kKPlus), ctauK = particleData(pdg::kKPlus).ctau;
   RandomStream rng(gen_.config().seed, kStream, index);
   const BeamParticle k = gen_.beam().sample(pdg::kKPlus, rng);
-  // decay z from the exponential law (only p_z enters; the TRIM5 kick keeps |p| and changes
-  // p_z by < 1e-5 relative)
-  DecayPoint dp = sampleDecayInRegion(k.momentum, k.origin, mK, ctauK, cfg_.zMin, cfg_.zMax, rng);
-  const double z = dp.position.pz;
-  // back-propagate: GTK3 -> TRIM5 with the GTK3 slopes, TRIM5 -> z with the slopes before the kick
-  const FourVector& p = k.momentum;
-  const double sx3 = p.px / p.pz, sy = p.py / p.pz;
-  const double sx0 = slopeBeforeTrim5(sx3, p.pz, +1, cfg_.trim5Kick);
-  const double z0 = k.origin.pz;
-  const double zk = std::max(z, cfg_.trim5Z);
-  double x = k.origin.px + sx3 * (zk - z0);
-  if (z < cfg_.trim5Z) x += sx0 * (z - cfg_.trim5Z);
-  const double y = k.origin.py + sy * (z - z0);
-  dp.position = FourVector(x, y, z, dp.position.e);
-  // momentum at the decay point: before TRIM5 the x slope is sx0 (|p| kept by the field)
-  FourVector pDecay = p;
-  if (z < cfg_.trim5Z) {
-    const double pm = p.p();
-    const double pz = pm / std::sqrt(1.0 + sx0 * sx0 + sy * sy);
-    pDecay = FourVector::fromMass({sx0 * pz, sy * pz, pz}, mK);
+  // decay z from the exponential law (only p_z enters; the magnets keep |p| and change p_z
+  // by < 2e-4 relative)
+  DecayPoint dp;
+  if (cfg_.downstreamShare > 0 && cfg_.zSplit > cfg_.zMin && cfg_.zSplit < cfg_.zMax) {
+    const bool down = rng.uniform() < cfg_.downstreamShare;
+    dp = down ? sampleDecayInRegion(k.momentum, k.origin, mK, ctauK, cfg_.zSplit, cfg_.zMax, rng)
+              : sampleDecayInRegion(k.momentum, k.origin, mK, ctauK, cfg_.zMin, cfg_.zSplit, rng);
+    dp.probability /= down ? cfg_.downstreamShare : 1.0 - cfg_.downstreamShare;
+  } else {
+    dp = sampleDecayInRegion(k.momentum, k.origin, mK, ctauK, cfg_.zMin, cfg_.zMax, rng);
   }
+  // back-propagate from GTK3 through TRIM5 and the achromat dipoles to the decay z
+  beamline::State st{k.origin.vec(), k.momentum.vec()};
+  beamline::propagate(st, dp.position.pz, +1, cfg_.dipoles, cfg_.trim5Z, cfg_.trim5Kick);
+  dp.position = FourVector(st.x.x, st.x.y, st.x.z, dp.position.e);
+  const FourVector pDecay = FourVector::fromMass(st.p, mK);
   gen_.decayKaon(index, k, pDecay, dp, rng, ev);
 }
 

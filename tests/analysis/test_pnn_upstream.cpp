@@ -141,6 +141,78 @@ TEST(PnnUpstream, PerYearNormalisationAndStatisticsRule) {
   EXPECT_EQ(years, 3);
 }
 
+TEST(PnnUpstream, S1AndS2SamplesShareThe2018Flux) {
+  // 2018 = S1 (Design 2016 collimator, fraction f of the flux) + S2 (Design 2018, 1 - f)
+  PnnResults r;
+  r.config.normalisation.triggerEfficiency = 1.0;
+  r.config.upstream.s1FractionOf2018 = 0.25;
+  for (const char* y : {"2016", "2017", "2018"}) {
+    PnnYear py;
+    py.name = y;
+    py.nK = 1e12;
+    py.selection = std::string(y) == "2018" ? 0 : 1;
+    r.years.push_back(py);
+  }
+  PnnUpstreamVariant v;
+  v.name = "test";
+  for (int i = 0; i < 100; ++i) v.weighted[0].add(1e-9), v.weighted[1].add(1e-9);  // S1 sample: 1e-7
+  r.upstream.generated = 1000;
+  r.upstream.sumFiducial = r.upstream.sumWeight = 100;
+  r.upstream.variants = {v};
+  r.upstreamS2 = r.upstream;
+  r.upstreamS2.variants[0].weighted = {};
+  for (int i = 0; i < 100; ++i) r.upstreamS2.variants[0].weighted[0].add(1e-10);  // S2 sample: 1e-8
+  finishPnnUpstream(r);
+  ASSERT_EQ(r.upstreamYears.size(), 5u);
+  // S1: 0.25 x 1e12 x 1e-7 / 100 = 250; S2: 0.75 x 1e12 x 1e-8 / 100 = 75; 2018 = 325
+  EXPECT_EQ(r.upstreamYears[3].name, "2018 S1");
+  EXPECT_EQ(r.upstreamYears[4].name, "2018 S2");
+  EXPECT_NEAR(r.upstreamYears[3].weighted[0].value, 250.0, 1e-6);
+  EXPECT_NEAR(r.upstreamYears[4].weighted[0].value, 75.0, 1e-6);
+  EXPECT_NEAR(r.upstreamYears[2].weighted[0].value, 325.0, 1e-6);
+  EXPECT_NEAR(r.upstreamYears[2].weighted[0].error, std::hypot(25.0, 7.5), 1e-6);
+  EXPECT_EQ(r.upstreamYears[2].collimator, "S1 + S2");
+  // the Run-1 sum counts 2018 once (not its subsets): 1000 + 1000 + 325
+  EXPECT_NEAR(r.upstreamRun1, 2325.0, 1e-6);
+}
+
+TEST(PnnUpstream, BiasedSamplingAgreesWithUnbiased) {
+  // Region (90% of the decays downstream of BEND 4B) and mode (K+ -> mu+ nu x 0.1) importance
+  // sampling against the plain decay law with modes by BR: two independent samples, the same
+  // weighted sums within errors. Variants: the match sample (kinematics, KTAG, GTK match,
+  // vertex) and the match sample with the GTK3 area/hit cuts, whose survivors come from the
+  // achromat (pi+ displaced vertically by BEND 5/6, outside GTK3).
+  PnnAnalysisConfig cfg = baseConfig();
+  const auto variants = defaultUpstreamVariants(cfg.selection);
+  std::vector<PnnUpstreamVariant> vs;
+  for (const auto& v : variants)
+    if (v.name.find("GTK3 area and hits") != std::string::npos) vs.push_back(v);
+  vs.push_back(variants.back());
+  ASSERT_EQ(vs.size(), 2u);
+  PnnUpstreamConfig biased;
+  biased.events = 250000;
+  biased.forcedTracks = 8;
+  PnnUpstreamConfig plain = biased;
+  plain.region.downstreamShare = 0;
+  plain.modeBias.clear();
+  const PnnUpstreamResult a = runPnnUpstream(cfg, biased, vs);
+  const PnnUpstreamResult b = runPnnUpstream(cfg, plain, vs);
+  // the same decays per GTK3 kaon (sum of weights), and the same selected weight per variant
+  EXPECT_NEAR(a.sumWeight / a.generated, b.sumWeight / b.generated, 0.01 * b.sumWeight / b.generated);
+  for (std::size_t k = 0; k < vs.size(); ++k) {
+    const auto& wa = a.variants[k].weighted[0];
+    const auto& wb = b.variants[k].weighted[0];
+    ASSERT_GT(wa.n, 100) << vs[k].name;
+    ASSERT_GT(wb.n, 100) << vs[k].name;
+    const double ra = wa.w / a.sumFiducial, rb = wb.w / b.sumFiducial;
+    const double sigma = std::hypot(wa.error() / a.sumFiducial, wb.error() / b.sumFiducial);
+    RecordProperty("biased_over_plain_" + std::to_string(k), std::to_string(ra / rb));
+    RecordProperty("biased_over_plain_error_" + std::to_string(k), std::to_string(sigma / rb));
+    EXPECT_LT(std::abs(ra - rb), 4.0 * sigma) << vs[k].name << ": biased " << ra << " plain " << rb;
+  }
+  // the biasing spends fewer decays on K+ -> mu+ nu and upstream of BEND 4B: more selected events
+  EXPECT_GT(a.variants[0].weighted[0].n, b.variants[0].weighted[0].n);
+}
 
 TEST(PnnUpstream, Gtk3HitCutAndStrawRadiusCut) {
   PnnSelectionConfig cfg;

@@ -1,6 +1,8 @@
 // Run-card validation: every error names the file, the line and the key.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "kaonlab/app/Card.hpp"
 #include "kaonlab/core/Error.hpp"
 
@@ -120,4 +122,18 @@ TEST(RunCard, DetectorTablesAreStrictAndApplied) {
   EXPECT_DOUBLE_EQ(u.detector.upstream.trim5Kick, 0.1 * units::GeV);
   EXPECT_DOUBLE_EQ(u.detector.upstream.collimatorInnerHalfX, 20.0 * units::mm);
   EXPECT_EQ(expectError("[detector.upstream]\ncollimator_width = 1\n").key(), "detector.upstream.collimator_width");
+  // the second achromat and the 2018 S2 collimator (session 4)
+  const RunCard a = parseRunCard("[detector.upstream]\ncollimator_design = 2018\ndipole_half_x_mm = 50\n"
+                                 "dipole_kick_GeV = 1.0\nscraper_half_y_mm = 25\ncollimator_2018_outer_half_y_mm = 500\n",
+                                 "ach.toml");
+  EXPECT_EQ(a.detector.upstream.collimatorDesign, 2018);
+  for (const auto& d : a.detector.upstream.dipoles) {
+    EXPECT_DOUBLE_EQ(d.halfX, 50.0 * units::mm);
+    EXPECT_DOUBLE_EQ(std::abs(d.kickY), 1.0 * units::GeV);
+  }
+  EXPECT_LT(a.detector.upstream.dipoles[0].kickY, 0.0);  // BEND 4A keeps its sign
+  EXPECT_DOUBLE_EQ(a.detector.upstream.scraperHalfY, 25.0 * units::mm);
+  EXPECT_DOUBLE_EQ(a.detector.upstream.collimator2018OuterHalfY, 500.0 * units::mm);
+  EXPECT_EQ(expectError("[detector.upstream]\ncollimator_design = 2019\n").key(), "detector.upstream.collimator_design");
+  EXPECT_EQ(expectError("[detector.upstream]\ncollimator_design = 2018.5\n").key(), "detector.upstream.collimator_design");
 }

@@ -248,7 +248,8 @@ struct PnnResults {
   double brCategories = 0, brCategoriesUp = 0, brCategoriesDown = 0, significanceCategories = 0;
   double wallSeconds = 0;
   /// Upstream background by simulation (PnnUpstream.hpp); per year in `upstreamYears`.
-  PnnUpstreamResult upstream;
+  PnnUpstreamResult upstream;    ///< "Design 2016" collimator (2016, 2017, 2018 S1)
+  PnnUpstreamResult upstreamS2;  ///< "Design 2018" collimator (2018 S2); generated = 0 when not run
   std::vector<PnnUpstreamYear> upstreamYears;
   bool upstreamSimulatedForStats = false;  ///< upstreamRun1 is kaonlab's estimate (else published)
 

@@ -43,12 +43,27 @@ struct PnnUpstreamConfig {
   std::uint64_t events = 0;                ///< upstream decays to simulate (0 = skip)
   generator::UpstreamDecayConfig region{};  ///< decay region; TRIM5 is taken from the detector config
   std::string modes = "all";               ///< catalogue key or "all" (every SM mode by BR)
+  /// Mode importance sampling (generator::GeneratorConfig::modeBias): K+ -> mu+ nu (63.6% of
+  /// the decays) is drawn 10x less often with 10x the weight: its mu+ passes the pi+ ID only at
+  /// ~3e-8 (RICH x calorimeters, PnnNormalisation), so the CPU goes to the modes with a pi+.
+  std::vector<std::pair<std::string, double>> modeBias{{"kmu2", 0.1}};
   /// Forced pile-up particles per event (independent draws, each weighted mu / forcedTracks):
   /// more trials of the rare GTK match per simulated decay at the cost of one reconstruction each.
   int forcedTracks = 8;
   /// Use the simulated upstream background in the BR when its relative MC error is < 50%
   /// (the rule of PnnGroup::useSimulationForStats); else the published values are used.
   bool useSimulationForStats = true;
+  /// Final collimator of the main sample (detector::UpstreamConfig::collimatorDesign): 2016
+  /// ("Design 2016": 2016, 2017 and 2018 S1).
+  int collimatorDesign = 2016;
+  /// Decays of a second sample with the "Design 2018" collimator (2018 S2, runs 8802-9466,
+  /// na62-detector.md 1.2 [FW-GTK]); 0 = no S2 sample (2018 then uses the S1 sample alone).
+  /// The same seed: both samples are the same kaon decays, transported through either collimator.
+  std::uint64_t eventsS2 = 0;
+  /// Fraction of the 2018 kaon flux taken before the collimator change (S1). Model: 0.2, from
+  /// the expected SM signal of the subsets in JHEP 06 (2021) 093 (S1 ~1.6 of 7.6 events; memory,
+  /// unverified: the reference gives only the run ranges, 2018 runs from 8134, change at 8802).
+  double s1FractionOf2018 = 0.2;
 };
 
 /// One selection variant: brute force and forced-accidental weighted sums (index 0 = 2018
@@ -79,15 +94,17 @@ struct PnnUpstreamResult {
   double decaysPerFiducialDecay() const { return sumFiducial > 0 ? sumWeight / sumFiducial : 0; }
 };
 
-/// Upstream background of one year for one selection variant.
+/// Upstream background of one year (or 2018 subset) for each selection variant.
 struct PnnUpstreamYear {
   std::string name;
   double published = 0, publishedUp = 0, publishedDown = 0;
   std::vector<Estimate> bruteForce, weighted;  ///< per variant
   double perEventWeighted = 0;  ///< background of one selected event of mean weight (upper-limit scale)
+  std::string collimator;       ///< "Design 2016", "Design 2018" or "S1 + S2"
+  bool subset = false;          ///< a 2018 subset (S1 or S2): not added to the Run-1 sum
 };
 
-/// Simulate the upstream sample of `cfg.upstream` with the selection variants.
+/// Simulate the upstream sample of `up` (collimator up.collimatorDesign) with the selection variants.
 PnnUpstreamResult runPnnUpstream(const PnnAnalysisConfig& cfg, const PnnUpstreamConfig& up,
                                  const std::vector<PnnUpstreamVariant>& variants,
                                  const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});

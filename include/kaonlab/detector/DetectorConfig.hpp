@@ -6,8 +6,11 @@
 // reference value (see docs/detector.md for the list of both).
 // Units: GeV, mm, ns (multiply by units:: on input); names carry non-native units.
 #include <array>
+
+#include "kaonlab/core/BeamLine.hpp"
 #include <cstdint>
 
+#include "kaonlab/core/BeamLine.hpp"
 #include "kaonlab/core/Units.hpp"
 
 namespace kaonlab::detector {
@@ -64,20 +67,43 @@ struct ChantiConfig {
   double accidentalRatePerNs = 1.0e6 / units::s;  ///< random CHANTI hits, 1 MHz (model)
 };
 
-/// Beam line between the last achromat dipole and the decay tank, for particles produced
-/// upstream of the tank (upstream K+ decays, issue 5; docs/detector.md "Upstream transport").
+/// Beam line from GTK1 to the decay tank, for particles produced upstream of the tank
+/// (upstream K+ decays, issue 5; docs/detector.md "Upstream transport").
 struct UpstreamConfig {
-  /// Final collimator COLL 6/7 (XCHV101101), "Design 2016" (runs up to 8801, i.e. 2016, 2017
-  /// and 2018 S1): iron block, inner aperture 66 x 33 mm^2, outer 100 x 100 mm^2, 1 m long,
-  /// downstream end 101.255 m, §1.2 [FW-GTK], [FW-BEATCH]. Particles crossing the block at
-  /// either face are absorbed (model: no scattering, no punch-through); particles outside the
-  /// outer contour pass (nothing else is modelled there). The "Design 2018" collimator (2018 S2,
-  /// a GDML shape in [FW-GTK] whose quoted dimensions cannot be turned into a geometry) is not
-  /// modelled.
+  /// Second achromat: BEND 4A, 4B, 5, 6 (vertical MCB dipoles, thick, hard-edged, aperture as
+  /// absorber; core/BeamLine.hpp, §1.2 [FW-BEATCH], [FW-GTK]; apertures: model).
+  std::array<beamline::Dipole, 4> dipoles = beamline::secondAchromat();
+  /// Scraper (SCR): magnetised iron between BEND 4B and GTK2, §1.2 [FW-GTK] "raw position
+  /// z = 92.310, 5 m long, 1.8 T, aperture half-width 140 mm, half-height 30 mm". Model: 92.310 m
+  /// is the downstream end (the [FW-BEATCH] convention; as a centre it would overlap GTK2 at
+  /// 92.8 m), the aperture is centred on the displaced beam (y = -60 mm, §1.3 GTK2) and is
+  /// field-free (the 1.8 T is in the iron, which sweeps muons); hadrons entering the iron
+  /// (5 m ~ 30 interaction lengths) are absorbed.
+  double scraperZEnd = 92.310 * m, scraperLength = 5.0 * m;
+  double scraperHalfX = 140.0 * mm, scraperHalfY = 30.0 * mm, scraperCentreY = -60.0 * mm;
+  /// GTK2 sensor centre (the sensor size is gtk.halfWidthX/halfHeightY): y = -60 mm, §1.2/§1.3.
+  double gtk2CentreY = -60.0 * mm;
+  /// Final collimator COLL 6/7 (XCHV101101): which design the transport uses (2016 or 2018).
+  /// "Design 2016" (runs up to 8801: 2016, 2017, 2018 S1), §1.2 [FW-GTK], [FW-BEATCH]: iron block,
+  /// inner aperture 66 x 33 mm^2, outer 100 x 100 mm^2, 1 m long, downstream end 101.255 m.
+  /// "Design 2018" (runs 8802-9466, 2018 S2), [FW-GTK] GigaTracker-Collimator.run008802-009466.dat:
+  /// "Outer 234.6 20.0 1200.0, Inner 36.5 40.0 1200.0, Position 101410" with a GDML shape; the
+  /// GDML (GigaTracker-CollimatorGDML...gdml, read in session 4) is a steel part 300 mm thick with
+  /// a transverse extent of +-900 mm (horizontal) x +-850 mm (vertical) and a 235.2 mm radius
+  /// bore that houses the 234.6 mm collimator insert. Model: the inner numbers are half-sizes
+  /// (as full sizes 36.5 mm would be narrower than the 60 mm beam), the block is black over its
+  /// 1.2 m length out to +-900 x +-850 mm, and 101.410 m is its downstream end (the 2016
+  /// convention). Particles crossing the block at either face are absorbed (no scattering, no
+  /// punch-through); outside the outer contour they pass.
+  int collimatorDesign = 2016;
   double collimatorZFront = 100.255 * m;
   double collimatorZBack = 101.255 * m;
   double collimatorInnerHalfX = 33.0 * mm, collimatorInnerHalfY = 16.5 * mm;
   double collimatorOuterHalfX = 50.0 * mm, collimatorOuterHalfY = 50.0 * mm;
+  double collimator2018ZFront = 100.210 * m;
+  double collimator2018ZBack = 101.410 * m;
+  double collimator2018InnerHalfX = 36.5 * mm, collimator2018InnerHalfY = 40.0 * mm;
+  double collimator2018OuterHalfX = 900.0 * mm, collimator2018OuterHalfY = 850.0 * mm;
   /// TRIM5 as a thin p_T kick at its centre, towards +x for positive particles, |p| kept:
   /// 0.3 x 0.7505 T x 0.4 m = 0.090 GeV/c, centre 101.8 m, §1.2 [FW-GTK], [FW-GA], [FW-BEATCH].
   double trim5Z = 101.800 * m;

@@ -82,12 +82,14 @@ struct ChantiHit {
   int truthIndex = -1;
 };
 
-/// Hit of one of the event's own charged particles in the GTK3 sensor (a daughter of a K+
-/// that decayed upstream of GTK3). Pile-up beam particles are GtkTracks, not GTK3 hits.
+/// Hit of one of the event's own charged particles in a GTK sensor (a daughter of a K+ that
+/// decayed upstream of GTK3): GTK3, or GTK2 for decays upstream of it. Pile-up beam particles
+/// are GtkTracks, not hits.
 struct Gtk3Hit {
-  double x = 0, y = 0;  ///< mm, at the GTK3 plane
+  double x = 0, y = 0;  ///< mm, at the station plane
   double time = 0;      ///< ns
   int truthIndex = -1;
+  int station = 3;      ///< 2 (GTK2) or 3 (GTK3)
 };
 
 /// CHOD (else NewCHOD) hit of a charged particle that has no STRAW track (a particle that
@@ -138,8 +140,8 @@ struct DetectorEvent {
   std::size_t nChod = 0;
   std::array<UntrackedCharged, kMaxChod> untracked{};  ///< untracked charged particles reaching CHOD/NewCHOD/LKr
   std::size_t nUntracked = 0;
-  static constexpr std::size_t kMaxGtk3Hits = 4;
-  std::array<Gtk3Hit, kMaxGtk3Hits> gtk3Hits{};  ///< own charged particles in GTK3 (upstream decays)
+  static constexpr std::size_t kMaxGtk3Hits = 8;
+  std::array<Gtk3Hit, kMaxGtk3Hits> gtk3Hits{};  ///< own charged particles in GTK2/GTK3 (upstream decays)
   std::size_t nGtk3Hits = 0;
   std::uint32_t overflow = 0;  ///< objects dropped for lack of capacity
 

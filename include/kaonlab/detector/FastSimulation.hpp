@@ -83,16 +83,21 @@ struct TransportOptions {
   bool multipleScattering = true;  ///< Highland MS in the STRAW chambers
 };
 
-/// What the beam line between the final collimator and the decay tank does to a particle
-/// produced upstream of the tank (FastSimulation::transportUpstream; no randomness).
+/// What the beam line between GTK1 and the decay tank does to a particle produced upstream of
+/// the tank (FastSimulation::transportUpstream; no randomness).
 struct UpstreamPassage {
-  bool absorbed = false;     ///< stopped in the final collimator or outside the tank entrance
+  enum class Stop : std::uint8_t { None, Dipole, Scraper, Collimator, Tank, Backwards };
+  bool absorbed = false;     ///< stopped in an achromat dipole, the scraper, the final collimator or outside the tank entrance
   bool inCollimator = false; ///< absorbed in the final-collimator block
+  Stop stop = Stop::None;    ///< where it was stopped
   Vector3 position;          ///< at the tank entrance (tank.zStart), or where it was absorbed (mm)
   Vector3 momentum;          ///< after the TRIM5 kick (GeV)
+  bool gtk2 = false;         ///< charged and inside the GTK2 sensor (centred at y = upstream.gtk2CentreY)
+  Vector3 gtk2Position;      ///< at the GTK2 plane
   bool gtk3 = false;         ///< charged and inside the GTK3 sensor
   Vector3 gtk3Position;      ///< at the GTK3 plane
   Vector3 trim5Position;     ///< at the TRIM5 plane (when crossed)
+  Vector3 collimatorPosition;  ///< at the downstream face of the final collimator (when reached)
   std::uint8_t chantiMask = 0;  ///< bit k: charged and inside CHANTI station k+1 (between hole and outer square)
 };
 
@@ -128,9 +133,10 @@ class FastSimulation {
                  const TransportOptions& opt = {}) const;
 
   /// Transport a particle produced upstream of the decay tank (simulate() uses it for particles
-  /// produced upstream of the last CHANTI station) through the
-  /// final collimator, TRIM5, GTK3 and the CHANTI to the tank entrance (straight lines, thin
-  /// TRIM5 kick; docs/detector.md "Upstream transport"). Deterministic.
+  /// produced upstream of the last CHANTI station) through the second achromat (BEND 4A, 4B,
+  /// scraper, GTK2, BEND 5, 6: thick dipoles with apertures), the final collimator of
+  /// upstream.collimatorDesign, TRIM5, GTK3 and the CHANTI to the tank entrance
+  /// (docs/detector.md "Upstream transport"). Deterministic.
   UpstreamPassage transportUpstream(int pdgId, const FourVector& p, const Vector3& start) const;
   /// One pile-up beam particle in the GTK (species, kinematics, time uniform in
   /// t0 +- gtk.accidentalWindow, track efficiency, smearing): the distribution of each of the

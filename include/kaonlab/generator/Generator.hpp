@@ -36,6 +36,11 @@ struct GeneratorConfig {
   /// default). Used by the pi nu nu analysis for K+ -> pi+ pi0(gamma), whose background is
   /// made of such decays (docs/analysis-pnn.md).
   Pi0Decayer::AsymmetryBias pi0Bias{};
+  /// Importance sampling of the modes (BranchingRatio selection only): mode key -> factor on
+  /// its selection probability (renormalised); the event weight carries BR / probability, so
+  /// every weighted sum is unchanged in expectation (used by the upstream background to spend
+  /// less time on K+ -> mu+ nu, whose mu+ passes the pi+ ID only at the 1e-8 level). Empty = none.
+  std::vector<std::pair<std::string, double>> modeBias{};
 };
 
 class Generator {

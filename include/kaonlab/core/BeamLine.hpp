@@ -1,0 +1,96 @@
+#pragma once
+// Magnetic elements of the K12 beam line between GTK1 and GTK3 (the second achromat and
+// TRIM5) and the transport of a charged particle through them, shared by the upstream-decay
+// generator (the K+ followed backwards from GTK3) and the upstream transport of the detector
+// simulation (the daughters followed forwards). docs/detector.md "Upstream transport",
+// docs/physics.md "Upstream decays".
+//
+// Positions: ../shared/reference/na62-detector.md §1.2 ([FW-BEATCH] z of the downstream end,
+// length; [FW-GTK] fields). The four MCB dipoles bend vertically, |B| = 1.6678 T over 2.5 m:
+// p_T kick 0.3 x 1.6678 x 2.5 = 1.251 GeV/c each, signs from the [FW-GTK] field signs
+// (BEND 4A -, 4B +, 5 +, 6 -: a positive particle is kicked towards -y in 4A and 6). With these
+// numbers a 75 GeV/c beam on axis at GTK1 is at y = -60 mm between 4B and 5 (GTK2, §1.3) and
+// back on axis after BEND 6 (test UpstreamTransport.NominalBeamFollowsTheAchromat).
+// Inside a dipole the field is uniform (hard edges): p_y changes linearly with z (kick x
+// dz / length) and y follows a parabola; |p| is kept. TRIM5 is a thin kick in x at its centre.
+#include <array>
+#include <cmath>
+
+#include "kaonlab/core/FourVector.hpp"
+#include "kaonlab/core/Units.hpp"
+
+namespace kaonlab::beamline {
+
+/// Vertical dipole (field along x): a particle of charge q gains q x kickY of p_y over its length.
+struct Dipole {
+  double zEnd = 0;     ///< downstream end (mm)
+  double length = 0;   ///< (mm)
+  double kickY = 0;    ///< p_y kick of a unit positive charge over the full length (GeV, signed)
+  double yAxis = 0;    ///< vertical position of the magnet axis (mm)
+  double halfX = 0;    ///< aperture half-width (mm); particles outside are absorbed (0 = no aperture)
+  double halfY = 0;    ///< aperture half-height around yAxis (mm)
+  double zStart() const { return zEnd - length; }
+};
+
+/// MCB p_T kick: 0.3 x 1.6678 T x 2.5 m (na62-detector.md §1.2, computed from [FW-GTK]).
+inline constexpr double kMcbKick = 0.299792458 * 1.6678 * 2.5 * units::GeV;
+inline constexpr double kMcbLength = 2.5 * units::m;
+/// MCB aperture (model: the reference gives none). A CERN MCB H-type dipole has an 80 mm gap
+/// (memory, unverified); mounted to bend vertically, the gap is horizontal (|x| < 40 mm) and
+/// the pole width is vertical (|y - axis| < 120 mm, model).
+inline constexpr double kMcbHalfX = 40.0 * units::mm;
+inline constexpr double kMcbHalfY = 120.0 * units::mm;
+
+/// BEND 4A, 4B, 5, 6 (z_end 82.980, 86.580, 95.860, 99.460 m; axes y = 0, -50, -50, 0 mm;
+/// §1.2 [FW-BEATCH], [FW-GTK]; the 4A and 6 axes are not given: 0, where the beam enters and
+/// leaves on axis).
+inline std::array<Dipole, 4> secondAchromat() {
+  using units::m;
+  using units::mm;
+  return {{{82.980 * m, kMcbLength, -kMcbKick, 0.0, kMcbHalfX, kMcbHalfY},
+           {86.580 * m, kMcbLength, +kMcbKick, -50.0 * mm, kMcbHalfX, kMcbHalfY},
+           {95.860 * m, kMcbLength, +kMcbKick, -50.0 * mm, kMcbHalfX, kMcbHalfY},
+           {99.460 * m, kMcbLength, -kMcbKick, 0.0, kMcbHalfX, kMcbHalfY}}};
+}
+
+/// Position and momentum of a particle on its way through the beam line.
+struct State {
+  Vector3 x;  ///< mm
+  Vector3 p;  ///< GeV
+};
+
+/// Move `s` (charge q) from its z to `z` (either direction) through the dipoles `d` and the
+/// thin TRIM5 kick (kickX towards +x for q > 0, at trim5Z). No apertures. Requires p.z > 0.
+template <std::size_t N>
+void propagate(State& s, double z, int q, const std::array<Dipole, N>& d, double trim5Z, double trim5KickX) {
+  const double dir = z >= s.x.z ? 1.0 : -1.0;
+  const double pm = s.p.mag();
+  // breakpoints between z0 and z: dipole edges and TRIM5, in the direction of motion
+  std::array<double, 2 * N + 2> cuts{};
+  std::size_t n = 0;
+  auto between = [&](double c) { return dir > 0 ? (c > s.x.z && c < z) : (c < s.x.z && c > z); };
+  for (const auto& m : d) {
+    if (between(m.zStart())) cuts[n++] = m.zStart();
+    if (between(m.zEnd)) cuts[n++] = m.zEnd;
+  }
+  if (between(trim5Z)) cuts[n++] = trim5Z;
+  cuts[n++] = z;
+  for (std::size_t i = 0; i < n; ++i)  // insertion sort in the direction of motion
+    for (std::size_t j = i; j > 0 && dir * (cuts[j] - cuts[j - 1]) < 0; --j) std::swap(cuts[j], cuts[j - 1]);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double zt = cuts[i], dz = zt - s.x.z;
+    const double zm = s.x.z + 0.5 * dz;
+    double c = 0;  // dp_y/dz in this segment
+    for (const auto& m : d)
+      if (q != 0 && zm > m.zStart() && zm < m.zEnd) c = q * m.kickY / m.length;
+    const double pz = s.p.z;
+    s.x = {s.x.x + s.p.x / pz * dz, s.x.y + s.p.y / pz * dz + 0.5 * c / pz * dz * dz, zt};
+    s.p.y += c * dz;
+    if (q != 0 && zt == trim5Z && trim5KickX != 0) s.p.x += dir * q * trim5KickX;
+    const double pt2 = s.p.x * s.p.x + s.p.y * s.p.y;
+    s.p.z = pt2 < pm * pm ? std::sqrt(pm * pm - pt2) : 0.0;
+    if (s.p.z <= 0) return;
+  }
+}
+
+}  // namespace kaonlab::beamline
