@@ -20,6 +20,16 @@ PnnAnalysisConfig baseConfig() {
   c.seed = 31337;
   return c;
 }
+/// The three Run 1 years with N_K = 1e12 each (2018 with the 15-45 GeV/c selection).
+void addRun1Years(PnnResults& r) {
+  for (const char* y : {"2016", "2017", "2018"}) {
+    PnnYear py;
+    py.name = y;
+    py.nK = 1e12;
+    py.selection = std::string(y) == "2018" ? 0 : 1;
+    r.years.push_back(py);
+  }
+}
 }  // namespace
 
 TEST(PnnUpstream, ForcedAccidentalAgreesWithBruteForce) {
@@ -99,13 +109,7 @@ TEST(PnnUpstream, PerYearNormalisationAndStatisticsRule) {
   PnnResults r;
   r.config.upstream.useSimulationForStats = true;
   r.config.normalisation.triggerEfficiency = 0.5;
-  for (const char* y : {"2016", "2017", "2018"}) {
-    PnnYear py;
-    py.name = y;
-    py.nK = 1e12;
-    py.selection = std::string(y) == "2018" ? 0 : 1;
-    r.years.push_back(py);
-  }
+  addRun1Years(r);
   r.upstream.generated = 1000;
   r.upstream.sumFiducial = 100;  // <P_FV> = 0.1
   r.upstream.sumWeight = 5;      // <P_up BR> = 0.005
@@ -146,13 +150,7 @@ TEST(PnnUpstream, S1AndS2SamplesShareThe2018Flux) {
   PnnResults r;
   r.config.normalisation.triggerEfficiency = 1.0;
   r.config.upstream.s1FractionOf2018 = 0.25;
-  for (const char* y : {"2016", "2017", "2018"}) {
-    PnnYear py;
-    py.name = y;
-    py.nK = 1e12;
-    py.selection = std::string(y) == "2018" ? 0 : 1;
-    r.years.push_back(py);
-  }
+  addRun1Years(r);
   PnnUpstreamVariant v;
   v.name = "test";
   for (int i = 0; i < 100; ++i) v.weighted[0].add(1e-9), v.weighted[1].add(1e-9);  // S1 sample: 1e-7
