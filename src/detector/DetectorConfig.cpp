@@ -78,23 +78,23 @@ void DetectorConfig::validate() const {
   c.nonNegative(chanti.sigmaTime, "chanti.sigma_time_ns");
   c.nonNegative(chanti.accidentalRatePerNs, "chanti.accidental_rate");
   // upstream beam line (final collimator, TRIM5)
-  c.require(upstream.collimatorZFront < upstream.collimatorZBack && upstream.collimatorZBack <= upstream.trim5Z &&
-                upstream.trim5Z < gtk.z[2],
-            "upstream.collimator_z_m", "need collimator front < back <= TRIM5 < GTK3");
-  c.positive(upstream.collimatorInnerHalfX, "upstream.collimator_inner_half_x_mm");
-  c.positive(upstream.collimatorInnerHalfY, "upstream.collimator_inner_half_y_mm");
-  c.require(upstream.collimatorOuterHalfX >= upstream.collimatorInnerHalfX &&
-                upstream.collimatorOuterHalfY >= upstream.collimatorInnerHalfY,
-            "upstream.collimator_outer_half_mm", "outer contour must enclose the aperture");
+  // both final-collimator designs: a block ending at or before TRIM5, an aperture inside it
+  auto collimator = [&](double zFront, double zBack, double innerX, double innerY, double outerX, double outerY,
+                        const std::string& key) {
+    c.require(zFront < zBack && zBack <= upstream.trim5Z, key + "_z_m", "need collimator front < back <= TRIM5");
+    c.positive(innerX, key + "_inner_half_x_mm");
+    c.positive(innerY, key + "_inner_half_y_mm");
+    c.require(outerX >= innerX && outerY >= innerY, key + "_outer_half_mm", "outer contour must enclose the aperture");
+  };
+  collimator(upstream.collimatorZFront, upstream.collimatorZBack, upstream.collimatorInnerHalfX,
+             upstream.collimatorInnerHalfY, upstream.collimatorOuterHalfX, upstream.collimatorOuterHalfY,
+             "upstream.collimator");
+  collimator(upstream.collimator2018ZFront, upstream.collimator2018ZBack, upstream.collimator2018InnerHalfX,
+             upstream.collimator2018InnerHalfY, upstream.collimator2018OuterHalfX, upstream.collimator2018OuterHalfY,
+             "upstream.collimator_2018");
+  c.require(upstream.trim5Z < gtk.z[2], "upstream.trim5_z_m", "need TRIM5 < GTK3");
   c.require(upstream.collimatorDesign == 2016 || upstream.collimatorDesign == 2018, "upstream.collimator_design",
             "must be 2016 or 2018");
-  c.require(upstream.collimator2018ZFront < upstream.collimator2018ZBack && upstream.collimator2018ZBack <= upstream.trim5Z,
-            "upstream.collimator_2018_z_m", "need collimator front < back <= TRIM5");
-  c.positive(upstream.collimator2018InnerHalfX, "upstream.collimator_2018_inner_half_x_mm");
-  c.positive(upstream.collimator2018InnerHalfY, "upstream.collimator_2018_inner_half_y_mm");
-  c.require(upstream.collimator2018OuterHalfX >= upstream.collimator2018InnerHalfX &&
-                upstream.collimator2018OuterHalfY >= upstream.collimator2018InnerHalfY,
-            "upstream.collimator_2018_outer_half_mm", "outer contour must enclose the aperture");
   for (std::size_t i = 0; i < upstream.dipoles.size(); ++i) {
     const auto& d = upstream.dipoles[i];
     c.require(d.length > 0 && d.halfX >= 0 && d.halfY >= 0 && d.zEnd <= upstream.collimatorZFront &&
