@@ -41,6 +41,15 @@ void curve(CardTable& t, detector::InefficiencyCurve& c) {
     c.value[i] = v[i];
   }
 }
+/// The material keys of a thin scattering layer (prefix + radiation_lengths, scattering_tail,
+/// effective_z, effective_a, tail_threshold).
+void scatteringLayer(CardTable& t, const std::string& prefix, detector::ScatteringLayer& l) {
+  l.radiationLengths = t.number(prefix + "radiation_lengths", l.radiationLengths, 0, 1);
+  l.scatteringTail = t.boolean(prefix + "scattering_tail", l.scatteringTail);
+  l.effectiveZ = t.number(prefix + "effective_z", l.effectiveZ, 1, 100);
+  l.effectiveA = t.number(prefix + "effective_a", l.effectiveA, 1, 300);
+  l.tailThreshold = t.number(prefix + "tail_threshold", l.tailThreshold, 1, 100);
+}
 }  // namespace
 
 void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Reconstruction::Config& r) {
@@ -63,6 +72,7 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     d.gtk.sigmaPosition = t.number("sigma_position_mm", d.gtk.sigmaPosition / mm, 0, 100) * mm;
     d.gtk.trackEfficiency = t.number("track_efficiency", d.gtk.trackEfficiency, 0, 1);
     d.gtk.accidentalWindow = t.number("accidental_window_ns", d.gtk.accidentalWindow / ns, 0, 1e3) * ns;
+    scatteringLayer(t, "gtk3_", d.gtk.gtk3Material);
     t.finish();
   }
   {
@@ -134,11 +144,7 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     numbers(t, "hole_centre_x_mm", d.straw.holeCentreX, mm);
     d.straw.holeRadius = t.number("hole_radius_mm", d.straw.holeRadius / mm, 0, 1e3) * mm;
     d.straw.outerRadius = t.number("outer_radius_mm", d.straw.outerRadius / mm, 0, 1e4) * mm;
-    d.straw.radiationLengths = t.number("radiation_lengths", d.straw.radiationLengths, 0, 1);
-    d.straw.scatteringTail = t.boolean("scattering_tail", d.straw.scatteringTail);
-    d.straw.effectiveZ = t.number("effective_z", d.straw.effectiveZ, 1, 100);
-    d.straw.effectiveA = t.number("effective_a", d.straw.effectiveA, 1, 300);
-    d.straw.tailThreshold = t.number("tail_threshold", d.straw.tailThreshold, 1, 100);
+    scatteringLayer(t, "", d.straw.material);
     d.straw.minChambers = static_cast<int>(t.integer("min_chambers", d.straw.minChambers, 2, 4));
     d.straw.trackEfficiency = t.number("track_efficiency", d.straw.trackEfficiency, 0, 1);
     d.straw.sigmaPConstant = t.number("sigma_p_constant", d.straw.sigmaPConstant, 0, 1);

@@ -41,6 +41,13 @@ struct Checker {
         require(c.energy[i] > c.energy[i - 1], fmt::format("{}.energy[{}]", field, i), "energies must increase");
     }
   }
+  /// A thin scattering layer; prefix = the card key prefix ("straw.", "gtk.gtk3_").
+  void scatteringLayer(const ScatteringLayer& l, const std::string& prefix) const {
+    require(l.radiationLengths >= 0 && l.radiationLengths < 0.5, prefix + "radiation_lengths", "must be in [0, 0.5)");
+    require(l.effectiveZ >= 1 && l.effectiveZ <= 100, prefix + "effective_z", "an atomic number in [1, 100]");
+    require(l.effectiveA >= 1 && l.effectiveA <= 300, prefix + "effective_a", "a mass number in [1, 300]");
+    require(l.tailThreshold >= 1 && l.tailThreshold <= 100, prefix + "tail_threshold", "a number of theta0 in [1, 100]");
+  }
   template <std::size_t N>
   void increasing(const std::array<double, N>& a, const std::string& field) const {
     for (std::size_t i = 0; i < N; ++i) {
@@ -69,6 +76,7 @@ void DetectorConfig::validate() const {
   c.nonNegative(gtk.sigmaPosition, "gtk.sigma_position_mm");
   c.probability(gtk.trackEfficiency, "gtk.track_efficiency");
   c.nonNegative(gtk.accidentalWindow, "gtk.accidental_window_ns");
+  c.scatteringLayer(gtk.gtk3Material, "gtk.gtk3_");
   // CHANTI
   c.increasing(chanti.z, "chanti.z");
   c.positive(chanti.innerHalfX, "chanti.inner_half_x_mm");
@@ -132,12 +140,7 @@ void DetectorConfig::validate() const {
   c.increasing(straw.z, "straw.z");
   c.positive(straw.holeRadius, "straw.hole_radius_mm");
   c.require(straw.outerRadius > straw.holeRadius, "straw.outer_radius_mm", "must be > hole_radius_mm");
-  c.require(straw.radiationLengths >= 0 && straw.radiationLengths < 0.5, "straw.radiation_lengths",
-            "must be in [0, 0.5)");
-  c.require(straw.effectiveZ >= 1 && straw.effectiveZ <= 100, "straw.effective_z", "an atomic number in [1, 100]");
-  c.require(straw.effectiveA >= 1 && straw.effectiveA <= 300, "straw.effective_a", "a mass number in [1, 300]");
-  c.require(straw.tailThreshold >= 1 && straw.tailThreshold <= 100, "straw.tail_threshold",
-            "a number of theta0 in [1, 100]");
+  c.scatteringLayer(straw.material, "straw.");
   c.require(straw.minChambers >= 2 && straw.minChambers <= 4, "straw.min_chambers", "must be in [2, 4]");
   c.probability(straw.trackEfficiency, "straw.track_efficiency");
   c.nonNegative(straw.sigmaPConstant, "straw.sigma_p_constant");

@@ -73,15 +73,8 @@ FastSimulation::FastSimulation(const DetectorConfig& cfg, const generator::BeamC
   const double n = 1.0 + cfg_.rich.indexMinusOne;
   thetaMax_ = std::acos(1.0 / n);
   sin2ThetaMax_ = std::sin(thetaMax_) * std::sin(thetaMax_);
-  const double t = cfg_.straw.radiationLengths;
-  highland_ = t > 0 ? 13.6 * MeV * std::sqrt(t) * (1.0 + 0.038 * std::log(t)) : 0.0;
-  if (cfg_.straw.scatteringTail && t > 0) {
-    // chi_c^2 / theta_cut^2 with both chi_c and theta_cut = k theta0 proportional to 1/(p beta)
-    const double pb = 1.0 * GeV;
-    const double chi = strawTailChiC2(pb);
-    const double cut = cfg_.straw.tailThreshold * highland_ / pb;
-    tailProbability_ = chi / (cut * cut);
-  }
+  strawTail_ = SingleScatteringTail(cfg_.straw.material);
+  gtk3Tail_ = SingleScatteringTail(cfg_.gtk.gtk3Material);
 
   auto add = [&](double z, Element e, int station) { planes_.push_back({z, e, station}); };
   add(cfg_.tank.zStep1, Element::TankWall, 1);
@@ -209,30 +202,10 @@ double FastSimulation::strawSigmaPOverP(double p) const {
 double FastSimulation::strawSigmaAngle(double p) const {
   return quad(cfg_.straw.sigmaAngleConstant, cfg_.straw.sigmaAngleMsGeV / (p / GeV));
 }
-// ---- single Coulomb scattering tail in the STRAW chambers (docs/physics.md) -----------
-//
-// Moliere theory (Bethe, Phys. Rev. 89 (1953) 1256; Lynch & Dahl, NIM B58 (1991) 6, eq. 2):
-// chi_c^2 = 0.157 MeV^2 cm^2/g * Z(Z+1) x / A / (p beta)^2 for a singly charged particle, and
-// the probability of one scatter above a space angle theta >> chi_c is chi_c^2 / theta^2
-// (the Rutherford tail). With the radiation length X0 = 716.4 g/cm^2 A / (Z(Z+1) ln(287/sqrt Z))
-// (PDG, "Passage of particles through matter"), Z(Z+1) x / A = 716.4 g/cm^2 (x/X0) / ln(287/sqrt Z),
-// so only the chamber thickness in X0 and an effective Z are needed.
-namespace {
-constexpr double kChiC2Coefficient = 0.157 * 716.4 * MeV * MeV;  // 0.157 MeV^2 cm^2/g x 716.4 g/cm^2
-constexpr double kNuclearRadiusR0 = 1.2e-12 * mm;                // r0 of R = r0 A^(1/3) (1.2 fm)
-}  // namespace
-
-double FastSimulation::strawTailChiC2(double pBeta) const {
-  const auto& s = cfg_.straw;
-  return kChiC2Coefficient * s.radiationLengths / std::log(287.0 / std::sqrt(s.effectiveZ)) / (pBeta * pBeta);
-}
-double FastSimulation::strawTailThreshold(double p, double beta) const {
-  return cfg_.straw.tailThreshold * highland_ / (beta * p);
-}
-double FastSimulation::strawTailMaxAngle(double p) const {
-  // nuclear form factor: momentum transfers above hbar c / R are suppressed (model cut-off)
-  return constants::hbarc / (kNuclearRadiusR0 * std::cbrt(cfg_.straw.effectiveA)) / p;
-}
+// ---- single Coulomb scattering tail in the STRAW chambers (SingleScattering.hpp) -------
+double FastSimulation::strawTailChiC2(double pBeta) const { return strawTail_.chiC2(pBeta); }
+double FastSimulation::strawTailThreshold(double p, double beta) const { return strawTail_.threshold(beta * p); }
+double FastSimulation::strawTailMaxAngle(double p) const { return strawTail_.maxAngle(p); }
 
 FastSimulation::StrawKink FastSimulation::strawScatteringTail(double p, double beta, int mask,
                                                                RandomStream& rng, TailForcing* forcing) const {
@@ -241,10 +214,11 @@ FastSimulation::StrawKink FastSimulation::strawScatteringTail(double p, double b
   // it), 2 and 3 (the bending angle between the segments); chamber 4 is the last point
   const int relevant = mask & 0b0111;
   const int n = std::popcount(static_cast<unsigned>(relevant));
-  if (tailProbability_ <= 0 || n == 0) return k;
+  const double pOne = strawTail_.probability();
+  if (pOne <= 0 || n == 0) return k;
   // one uniform decides whether and where; it is reused for the angle (u / P is uniform)
   double u = rng.uniform();
-  const double pAll = n * tailProbability_;
+  const double pAll = n * pOne;
   if (forcing && forcing->mode != 0) {
     forcing->applied = true;
     if (forcing->mode < 0) {  // the branch without a hard scatter
@@ -255,8 +229,8 @@ FastSimulation::StrawKink FastSimulation::strawScatteringTail(double p, double b
     u *= pAll;
   }
   if (u >= pAll) return k;
-  const int which = std::min(static_cast<int>(u / tailProbability_), n - 1);
-  double v = std::clamp(u / tailProbability_ - which, 0.0, 1.0);
+  const int which = std::min(static_cast<int>(u / pOne), n - 1);
+  double v = std::clamp(u / pOne - which, 0.0, 1.0);
   if (forcing && forcing->mode > 0 && forcing->angleBoost > 1.0) {
     // mixture 1/2 natural + 1/2 natural restricted to theta > kappa x threshold
     // (v > v0 = 1 - 1/kappa^2): invert its CDF at w = v, weight = 1 / mixture density
@@ -278,10 +252,9 @@ FastSimulation::StrawKink FastSimulation::strawScatteringTail(double p, double b
       break;
     }
   }
-  // P(> theta) = chi_c^2 / theta^2 above the threshold: theta = theta_cut / sqrt(1 - v)
-  const double theta = strawTailThreshold(p, beta) / std::sqrt(std::max(1.0 - v, 1e-300));
+  const double theta = strawTail_.angle(v, p, beta);
   const double phi = 2.0 * std::numbers::pi * rng.uniform();
-  if (theta > strawTailMaxAngle(p)) return StrawKink{};  // beyond the nuclear cut-off
+  if (theta <= 0) return StrawKink{};  // beyond the nuclear cut-off
   k.dSlopeX = theta * std::cos(phi);
   k.dSlopeY = theta * std::sin(phi);
   return k;
@@ -466,12 +439,12 @@ void FastSimulation::transport(int pdgId, const FourVector& p4, const Vector3& s
         const double rh = rad(x.x - plane.a, x.y);
         const bool active = rh > cfg_.straw.holeRadius && r < cfg_.straw.outerRadius;
         record(Element::Straw, plane.station, active);
-        if (active && opt.multipleScattering && cfg_.straw.radiationLengths > 0) {
+        if (active && opt.multipleScattering && cfg_.straw.material.radiationLengths > 0) {
           // Highland (PDG): theta0 = 13.6 MeV / (beta c p) z sqrt(x/X0) (1 + 0.038 ln(x/X0))
           const double pm = p.mag();
           const double m = std::abs(pdg) == pdg::kElectron ? mE_ : (std::abs(pdg) == pdg::kMuon ? mMu_ : mPi_);
           const double beta = pm / std::sqrt(pm * pm + m * m);
-          const double theta0 = highland_ / (beta * pm);
+          const double theta0 = strawTail_.theta0(beta * pm);
           const double sx = tx + theta0 * rng.gaussian();
           const double sy = ty + theta0 * rng.gaussian();
           const double pz = pm / std::sqrt(1.0 + sx * sx + sy * sy);
@@ -658,8 +631,9 @@ void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStre
     if (g) {
       const FourVector& k = truth.beamMomentum;
       const double zg = cfg_.gtk.z[2];
-      const double sx = k.px / k.pz + cfg_.gtk.sigmaAngle * gsx;
-      const double sy = k.py / k.pz + cfg_.gtk.sigmaAngle * gsy;
+      double sx = k.px / k.pz + cfg_.gtk.sigmaAngle * gsx;
+      double sy = k.py / k.pz + cfg_.gtk.sigmaAngle * gsy;
+      g->trueKink = gtk3Kink(truth, sx, sy);
       const double pm = k.p() + cfg_.gtk.sigmaMomentum * gp;
       const double pz = pm / std::sqrt(1 + sx * sx + sy * sy);
       const double dz = zg - truth.beamOrigin.pz;
@@ -671,6 +645,26 @@ void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStre
       g->truePdgId = truth.beamPdgId;
     }
   }
+}
+
+double FastSimulation::gtk3Kink(const generator::TruthEvent& truth, double& sx, double& sy) const {
+  // A hard single scatter of the K+ in GTK3, after its last measured point: the generated
+  // flight is the one after the scatter, so the measured slopes get the opposite kick. Its own
+  // stream: the other numbers of the event do not depend on whether the tail is simulated.
+  const double pTail = gtk3Tail_.probability();
+  if (pTail <= 0) return 0;
+  static constexpr std::uint64_t kGtk3Stream = streamId("gtk3-scatter");
+  RandomStream rng(cfg_.seed, kGtk3Stream, truth.index);
+  const double u = rng.uniform();
+  if (u >= pTail) return 0;
+  const FourVector& k = truth.beamMomentum;
+  const double p = k.p();
+  const double theta = gtk3Tail_.angle(u / pTail, p, p / k.e);
+  if (theta <= 0) return 0;  // beyond the nuclear cut-off
+  const double phi = 2.0 * std::numbers::pi * rng.uniform();
+  sx -= theta * std::cos(phi);
+  sy -= theta * std::sin(phi);
+  return theta;
 }
 
 void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, double t0, RandomStream& rng,
@@ -878,7 +872,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   const double sa = strawSigmaAngle(pTrue);
   double sx = s1->momentum.x / s1->momentum.z + sa * rng.gaussian();
   double sy = s1->momentum.y / s1->momentum.z + sa * rng.gaussian();
-  if (tailProbability_ > 0) {
+  if (strawTail_.probability() > 0) {
     // the Gaussian resolution above contains the multiple-scattering core; a hard single
     // scatter adds a kink: in chamber 1 to the measured direction, in chambers 2-3 to the
     // measured MNP33 bending angle alpha = p_T kick / p (momentum p' = p alpha / |alpha + dx|)

@@ -25,10 +25,10 @@ TEST(StrawScatteringTail, ChiCAgreesWithDirectFormulaForCarbon) {
   // independent of the 716.4/ln(287/sqrt Z) radiation-length formula used in the code (which
   // reproduces the PDG X0 of carbon to ~1%).
   DetectorConfig dc;
-  dc.straw.effectiveZ = 6.0;
-  dc.straw.effectiveA = 12.011;
+  dc.straw.material.effectiveZ = 6.0;
+  dc.straw.material.effectiveA = 12.011;
   const FastSimulation sim(dc, generator::BeamConfig{});
-  const double x = dc.straw.radiationLengths * 42.70;  // g/cm^2
+  const double x = dc.straw.material.radiationLengths * 42.70;  // g/cm^2
   const double pBeta = 20.0 * units::GeV;
   const double direct = 0.157 * 6.0 * 7.0 * x / 12.011 / std::pow(pBeta / units::MeV, 2);  // rad^2
   EXPECT_NEAR(sim.strawTailChiC2(pBeta) / direct, 1.0, 0.02);
@@ -42,9 +42,9 @@ TEST(StrawScatteringTail, ProbabilityIsChiCOverThresholdSquared) {
   for (double p : {10.0, 25.0, 45.0}) {
     const double theta = sim.strawTailThreshold(p, 1.0);
     // threshold = k x Highland theta0 (PDG): 13.6 MeV/p sqrt(x/X0) (1 + 0.038 ln(x/X0))
-    const double t = dc.straw.radiationLengths;
+    const double t = dc.straw.material.radiationLengths;
     const double highland = 0.0136 / p * std::sqrt(t) * (1.0 + 0.038 * std::log(t));
-    EXPECT_NEAR(theta, dc.straw.tailThreshold * highland, 1e-12);
+    EXPECT_NEAR(theta, dc.straw.material.tailThreshold * highland, 1e-12);
     EXPECT_NEAR(sim.strawTailProbability(), sim.strawTailChiC2(p) / (theta * theta), 1e-12);
   }
   // a few per cent per chamber for a 3.5 theta0 threshold
@@ -113,7 +113,7 @@ TEST(StrawScatteringTail, SimulatedTracksAreKinkedAtTheExpectedRate) {
   EXPECT_NEAR(kinked, expected, 5 * std::sqrt(expected));
   // switched off: no kinks
   DetectorConfig off = dc;
-  off.straw.scatteringTail = false;
+  off.straw.material.scatteringTail = false;
   const FastSimulation simOff(off, generator::BeamConfig{});
   for (std::uint64_t i = 0; i < 2000; ++i) {
     gen.generate(i, ev);
@@ -163,4 +163,65 @@ TEST(StrawScatteringTail, ForcedBranchesReproduceTheNaturalTail) {
   EXPECT_LT(err, 0.03 * expected);
   // brute force agrees within its (much larger) Poisson error
   EXPECT_NEAR(brute / static_cast<double>(kN), expected, 4 * std::sqrt(expected / kN) + 1.0 / kN);
+}
+
+TEST(Gtk3ScatteringTail, KaonKinksFollowRutherfordLawAndShiftTheMeasuredSlopes) {
+  // The K+ crossing GTK3 (0.5% X0 of silicon) scatters once above 3.5 theta0 with probability
+  // chi_c^2 / threshold^2 (~1.8%); the measured GTK slopes are the pre-scatter ones, i.e. the
+  // generated (post-scatter) slopes minus the kick: |measured - true| = kink angle within the
+  // GTK angular resolution. Angles follow the 1/theta^2 law (KS test).
+  DetectorConfig dc;
+  dc.accidentals.enabled = false;
+  dc.gtk.trackEfficiency = 1.0;
+  const FastSimulation sim(dc, generator::BeamConfig{});
+  const auto& tail = sim.gtk3Tail();
+  // chi_c^2 for silicon against the direct formula with X0(Si) = 21.82 g/cm^2 (PDG table)
+  const double pBeta = 75.0 * units::GeV;
+  const double x = dc.gtk.gtk3Material.radiationLengths * 21.82;
+  EXPECT_NEAR(tail.chiC2(pBeta) / (0.157 * 14 * 15 * x / 28.09 / std::pow(pBeta / units::MeV, 2)), 1.0, 0.03);
+  EXPECT_GT(tail.probability(), 0.01);
+  EXPECT_LT(tail.probability(), 0.03);
+
+  generator::GeneratorConfig gc;
+  gc.seed = 5;
+  gc.modes = {"kmu2"};
+  const generator::Generator gen(gc);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  std::vector<double> u;
+  double expected = 0;
+  int kinks = 0;
+  const std::uint64_t n = 200000;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    gen.generate(i, ev);
+    sim.simulate(ev, de);
+    const GtkTrack* k = nullptr;
+    for (std::size_t j = 0; j < de.nGtk; ++j)
+      if (de.gtk[j].trueKaon) k = &de.gtk[j];
+    if (!k) continue;
+    const double p = ev.beamMomentum.p(), beta = p / ev.beamMomentum.e;
+    const double cut = tail.threshold(p * beta), tmax = tail.maxAngle(p);
+    expected += tail.probability() * (1 - cut * cut / (tmax * tmax));
+    if (k->trueKink == 0) continue;
+    ++kinks;
+    ASSERT_GE(k->trueKink, cut * (1 - 1e-12));
+    ASSERT_LE(k->trueKink, tmax);
+    u.push_back((1 / (k->trueKink * k->trueKink) - 1 / (tmax * tmax)) / (1 / (cut * cut) - 1 / (tmax * tmax)));
+    const double dx = k->momentum.x / k->momentum.z - ev.beamMomentum.px / ev.beamMomentum.pz;
+    const double dy = k->momentum.y / k->momentum.z - ev.beamMomentum.py / ev.beamMomentum.pz;
+    EXPECT_NEAR(std::hypot(dx, dy), k->trueKink, 6 * dc.gtk.sigmaAngle);
+  }
+  EXPECT_NEAR(kinks, expected, 5 * std::sqrt(expected));
+  const auto ks = test::ksTest(u, [](double v) { return std::clamp(v, 0.0, 1.0); });
+  EXPECT_GT(ks.pValue, 1e-3) << "D = " << ks.statistic;
+
+  // switched off: no kinks
+  DetectorConfig off = dc;
+  off.gtk.gtk3Material.scatteringTail = false;
+  const FastSimulation simOff(off, generator::BeamConfig{});
+  for (std::uint64_t i = 0; i < 2000; ++i) {
+    gen.generate(i, ev);
+    simOff.simulate(ev, de);
+    for (std::size_t j = 0; j < de.nGtk; ++j) EXPECT_EQ(de.gtk[j].trueKink, 0.0);
+  }
 }

@@ -6,12 +6,11 @@
 // reference value (see docs/detector.md for the list of both).
 // Units: GeV, mm, ns (multiply by units:: on input); names carry non-native units.
 #include <array>
-
-#include "kaonlab/core/BeamLine.hpp"
 #include <cstdint>
 
 #include "kaonlab/core/BeamLine.hpp"
 #include "kaonlab/core/Units.hpp"
+#include "kaonlab/detector/SingleScattering.hpp"
 
 namespace kaonlab::detector {
 
@@ -56,6 +55,16 @@ struct GtkConfig {
   double trackEfficiency = 0.94;
   /// Half-width of the time window in which pile-up beam tracks are generated (model).
   double accidentalWindow = 2.0 * ns;
+  /// GTK3 station material crossed by the K+ after its last measured point (card keys
+  /// gtk3_radiation_lengths, gtk3_scattering_tail, gtk3_effective_z, gtk3_effective_a,
+  /// gtk3_tail_threshold). A single Coulomb scatter above tailThreshold x theta0 turns the K+
+  /// away from its measured direction (the Gaussian core is inside sigmaAngle): the
+  /// non-Gaussian m2miss tail that neither m2miss(nominal beam) nor m2miss(RICH) removes
+  /// (docs/physics.md "Single Coulomb scattering tails"). Silicon (Z = 14, A = 28.09). x/X0:
+  /// sensor 200 um + readout chips 100 um of Si = 0.32% X0 (§1.3 [FW-GTK], X0(Si) = 93.7 mm,
+  /// PDG) plus the micro-channel Si cooling plate (0.74 mm raw, channels not resolved);
+  /// 0.5% X0 per station is the GTK design figure (memory, docs/physics.md).
+  ScatteringLayer gtk3Material{0.005, true, 14.0, 28.09, 3.5};
 };
 
 struct ChantiConfig {
@@ -155,17 +164,14 @@ struct StrawConfig {
   std::array<double, 4> holeCentreX{101.2 * mm, 114.4 * mm, 92.4 * mm, 52.8 * mm};  ///< §2.1 [FW-GA]
   double holeRadius = 63.8 * mm;    ///< §2.1 [FW-GA] (hole-centred radius)
   double outerRadius = 1000.0 * mm; ///< §2.1 [FW-GA]
-  /// x/X0 per chamber: 1.8% X0 for 4 chambers (§3, M) -> 0.45%; "~0.5% per chamber" §2.2.
-  double radiationLengths = 0.0045;
-  /// Single Coulomb scattering tail of the chamber material (Moliere theory, docs/physics.md
-  /// "STRAW scattering tail"): a hard scatter above tailThreshold x theta0 (Highland) in one
-  /// chamber kinks the measured track (chamber 1: direction; chambers 2-3: bending angle,
-  /// i.e. momentum). Effective atomic number of the straw material (PET, C10H8O4: model) and
-  /// the nuclear radius A^(1/3) scale (A_eff ~ 12.9) for the large-angle cut-off.
-  bool scatteringTail = true;
-  double effectiveZ = 6.6;
-  double effectiveA = 12.9;
-  double tailThreshold = 3.5;       ///< in units of the Highland theta0 (model: where the tail exceeds the core)
+  /// Chamber material (card keys radiation_lengths, scattering_tail, effective_z, effective_a,
+  /// tail_threshold). x/X0 per chamber: 1.8% X0 for 4 chambers (§3, M) -> 0.45%; "~0.5% per
+  /// chamber" §2.2. Single Coulomb scattering tail (docs/physics.md "Single Coulomb scattering
+  /// tails"): a hard scatter above tailThreshold x theta0 (Highland) in one chamber kinks the
+  /// measured track (chamber 1: direction; chambers 2-3: bending angle, i.e. momentum).
+  /// Effective atomic number of the straw material (PET, C10H8O4: model) and the nuclear radius
+  /// A^(1/3) scale (A_eff ~ 12.9) for the large-angle cut-off.
+  ScatteringLayer material{0.0045, true, 6.6, 12.9, 3.5};
   int minChambers = 3;              ///< chambers needed for a track (model; NA62 builds 3- and 4-chamber tracks)
   double trackEfficiency = 0.99;    ///< model
   double sigmaPConstant = 0.0030;   ///< sigma_p/p = 0.30% (+) 0.005% p, §3 (M)

@@ -18,6 +18,7 @@ struct GtkTrack {
   double time = 0;        ///< ns
   bool trueKaon = false;  ///< truth: the track of the decaying K+ (false: pile-up beam particle)
   int truePdgId = 0;      ///< truth: beam species
+  double trueKink = 0;    ///< truth: space angle of a hard single scatter of the K+ in GTK3 (rad; 0 = none)
 };
 
 struct KtagInfo {

@@ -160,13 +160,16 @@ class FastSimulation {
   double strawSigmaAngle(double p) const;
   /// Single Coulomb scattering in the STRAW chambers (Moliere tail, docs/physics.md):
   /// probability, per chamber, of one scatter above the tail threshold (independent of p).
-  double strawTailProbability() const { return tailProbability_; }
+  double strawTailProbability() const { return strawTail_.probability(); }
   /// Space angle above which the tail is drawn and the nuclear cut-off, for momentum p and
   /// velocity beta (radians).
   double strawTailThreshold(double p, double beta) const;
   /// chi_c^2 of one chamber for momentum x velocity pBeta (rad^2).
   double strawTailChiC2(double pBeta) const;
   double strawTailMaxAngle(double p) const;
+  /// The STRAW chamber and GTK3 scattering layers.
+  const SingleScatteringTail& strawTail() const { return strawTail_; }
+  const SingleScatteringTail& gtk3Tail() const { return gtk3Tail_; }
   /// A hard scatter in one of the chambers in `mask` (bit k = chamber k+1) that kinks the
   /// measured track: slope changes (dx/dz, dy/dz) and the chamber (1-4; 0 = none).
   struct StrawKink {
@@ -196,6 +199,9 @@ class FastSimulation {
 
  private:
   void kaonResponse(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
+  /// Hard single scatter of the K+ in GTK3 (gtk.gtk3Material): subtracts the kick from the
+  /// measured slopes (sx, sy); returns its space angle (0: none).
+  double gtk3Kink(const generator::TruthEvent& truth, double& sx, double& sy) const;
   void particleResponse(const Trajectory& traj, int truthIndex, double t0, RandomStream& rng,
                         DetectorEvent& out, TailForcing* forcing = nullptr) const;
   void accidentals(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
@@ -229,8 +235,8 @@ class FastSimulation {
   std::vector<PlaneInfo> neutralPlanes_;  ///< the planes where a neutral particle can stop
   double thetaMax_;            ///< Cherenkov angle at beta = 1
   double sin2ThetaMax_;        ///< sin^2(thetaMax_)
-  double highland_;            ///< Highland theta0 * beta * p for one chamber (GeV)
-  double tailProbability_ = 0; ///< P(single scatter above the tail threshold) per chamber
+  SingleScatteringTail strawTail_;  ///< one STRAW chamber
+  SingleScatteringTail gtk3Tail_;   ///< the K+ in GTK3
   double mPi_, mMu_, mE_, ctauPi_, ctauMu_;
   double pionInteractionProbability_;  ///< 1 - exp(-LKr depth in interaction lengths)
   std::vector<double> ktagCdf_;        ///< cumulative Binomial(KTAG sectors, sector probability)
