@@ -49,6 +49,7 @@ void PnnSelectionConfig::validate() const {
     if (!ok) throw ConfigError(fmt::format("pnn.{}: {}", field, what));
   };
   req(maxTracks >= 1, "max_tracks", "must be >= 1");
+  req(maxTrackChi2 > 0, "max_track_chi2", "must be > 0");
   req(pMin > 0 && pMax > pMin, "p_min_GeV/p_max_GeV", "need 0 < p_min < p_max");
   req(zMax > zMin, "z_min_m/z_max_m", "need z_min < z_max");
   req(ktagWindow > 0 && gtkWindow > 0 && maxCda > 0, "windows", "timing windows and CDA must be > 0");
@@ -111,7 +112,7 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detect
   r.m2miss = t.m2miss;
 
   if (static_cast<int>(ev.nTracks) > c.maxTracks || (c.chodMultiplicityVeto && ev.chodVeto)) fail(PnnCut::OneTrack);
-  if (t.charge <= 0 || t.nChambers < c.minChambers) fail(PnnCut::TrackQuality);
+  if (t.charge <= 0 || t.nChambers < c.minChambers || t.chi2 >= c.maxTrackChi2) fail(PnnCut::TrackQuality);
   if (!t.inAcceptance) fail(PnnCut::Acceptance);
   if (t.p < c.pMin || t.p > c.pMax) fail(PnnCut::Momentum);
   if (!ev.ktagTagged || ev.ktagSectors < c.ktagMinSectors || std::abs(t.dtKtag) > c.ktagWindow) fail(PnnCut::KaonId);

@@ -872,6 +872,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   const double sa = strawSigmaAngle(pTrue);
   double sx = s1->momentum.x / s1->momentum.z + sa * rng.gaussian();
   double sy = s1->momentum.y / s1->momentum.z + sa * rng.gaussian();
+  double lambda = 0;  // chi2 of the fit residual of a hard scatter
   if (strawTail_.probability() > 0) {
     // the Gaussian resolution above contains the multiple-scattering core; a hard single
     // scatter adds a kink: in chamber 1 to the measured direction, in chambers 2-3 to the
@@ -881,6 +882,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
     const double beta = pTrue / std::sqrt(pTrue * pTrue + m * m);
     const StrawKink kink = strawScatteringTail(pTrue, beta, mask, rng, forcing);
     t->kinkChamber = static_cast<std::uint8_t>(kink.chamber);
+    lambda = strawKinkChi2(mask, kink.chamber, kink.dSlopeX, kink.dSlopeY, beta * pTrue);
     if (kink.chamber == 1) {
       sx += kink.dSlopeX;
       sy += kink.dSlopeY;
@@ -889,6 +891,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
       pm *= alpha / std::max(std::abs(alpha + kink.dSlopeX), 1e-3 * alpha);
     }
   }
+  t->chi2 = strawTrackChi2(mask, lambda, out.index, truthIndex);
   const double pz = pm / std::sqrt(1.0 + sx * sx + sy * sy);
   t->momentum = {sx * pz, sy * pz, pz};
   const double dz1 = cfg_.straw.z[0] - s1->position.z;  // non-zero when STRAW1 was not crossed first

@@ -84,6 +84,7 @@ void trackColumns(Col&& col, Tr& t, Key& k) {
   col("position_straw1_y", "mm", "position at STRAW1, y", t.positionStraw1.y);
   col("position_straw1_z", "mm", "position at STRAW1, z", t.positionStraw1.z);
   col("n_chambers", "", "number of STRAW chambers used", t.nChambers);
+  col("track_chi2", "", "STRAW track-fit chi2 (ndf 3 for 4 chambers)", t.chi2);
   col("in_acceptance", "", "geometric acceptance STRAW1-4, RICH, CHOD, NewCHOD, LKr, MUV3", t.inAcceptance);
   col("time", "ns", "best downstream time: RICH ring, else CHOD, else STRAW", t.time);
   col("time_source", "", "detector giving time: 0 = STRAW, 1 = CHOD, 2 = RICH", as<std::int32_t>(t.timeSource));

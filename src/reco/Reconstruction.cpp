@@ -261,6 +261,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
     t.p = s.momentum.mag();
     t.positionStraw1 = s.position;
     t.nChambers = s.nChambers;
+    t.chi2 = s.chi2;
     t.truthIndex = s.truthIndex;
     double sigmaT = cfg_.sigmaTimeStraw;
     t.time = s.time;

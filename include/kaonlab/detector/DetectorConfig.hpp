@@ -180,6 +180,9 @@ struct StrawConfig {
   double sigmaAngleConstant = 16.3 * urad;
   double sigmaAngleMsGeV = 577.0 * urad;  ///< times GeV/p
   double sigmaPosition = 0.13 * mm;       ///< single-hit resolution ~130 um, §3 (M)
+  /// Coordinate resolution of one chamber in the track fit (chi2): "~80 um per-chamber x
+  /// resolution" (§3, the reference's cross-check of sigma_p).
+  double chamberSigmaPosition = 0.080 * mm;
   double sigmaTime = 5.0 * ns;            ///< leading-time track time (model)
 };
 

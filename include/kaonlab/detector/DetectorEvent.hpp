@@ -40,6 +40,7 @@ struct StrawTrack {
   int pdgAtStraw1 = 0;    ///< truth: particle crossing STRAW1 (after decays in flight)
   double trueDecayZ = 0;  ///< truth: z of the first decay in flight, 0 = none before the end
   std::uint8_t kinkChamber = 0;  ///< truth: chamber (1-3) of a hard single scatter that kinked the measured track, 0 = none
+  double chi2 = 0;        ///< track-fit chi2 (ndf = FastSimulation::strawFitNdf(chamberMask))
   // RICH
   bool hasRing = false;
   double ringRadius = 0;  ///< mm

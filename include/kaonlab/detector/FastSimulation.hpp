@@ -178,6 +178,15 @@ class FastSimulation {
   };
   StrawKink strawScatteringTail(double p, double beta, int mask, RandomStream& rng,
                                 TailForcing* forcing = nullptr) const;
+  /// STRAW track chi2 (src/detector/StrawFit.cpp; NA62 single-track cut chi2 < 20, §4.3): the
+  /// degrees of freedom of the track model for the chambers in `mask` (x view: a line bent at
+  /// the MNP33 plane, y view: a line), the fit residual chi2 of a hard scatter of slopes
+  /// (dSlopeX, dSlopeY) in `chamber` (covariance: chamber resolution + multiple scattering at
+  /// momentum x velocity pBeta; 0 for STRAW1, whose kink is a new direction), and the chi2 of a
+  /// simulated track, non-central chi2(ndf, lambda) drawn from its own stream.
+  static int strawFitNdf(int mask);
+  double strawKinkChi2(int mask, int chamber, double dSlopeX, double dSlopeY, double pBeta) const;
+  double strawTrackChi2(int mask, double lambda, std::uint64_t eventIndex, int truthIndex) const;
   /// LKr resolutions at energy e.
   double lkrSigmaE(double e) const;
   double lkrSigmaPosition(double e) const;

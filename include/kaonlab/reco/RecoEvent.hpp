@@ -18,6 +18,7 @@ struct RecoTrack {
   double p = 0;              ///< |momentum| (GeV)
   Vector3 positionStraw1;    ///< (mm)
   int nChambers = 0;
+  double chi2 = 0;           ///< STRAW track-fit chi2 (ndf 3 for 4 chambers)
   bool inAcceptance = false; ///< geometric acceptance STRAW1-4, LAV rings, RICH, NewCHOD, CHOD, LKr, MUV3
   double time = 0;           ///< best downstream time: RICH ring, else CHOD, else STRAW (ns)
   TimeSource timeSource = TimeSource::Straw;
