@@ -633,7 +633,7 @@ void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStre
       const double zg = cfg_.gtk.z[2];
       double sx = k.px / k.pz + cfg_.gtk.sigmaAngle * gsx;
       double sy = k.py / k.pz + cfg_.gtk.sigmaAngle * gsy;
-      g->trueKink = gtk3Kink(truth, sx, sy);
+      g->trueKink = gtk3Kink(truth, rng, sx, sy);
       const double pm = k.p() + cfg_.gtk.sigmaMomentum * gp;
       const double pz = pm / std::sqrt(1 + sx * sx + sy * sy);
       const double dz = zg - truth.beamOrigin.pz;
@@ -647,21 +647,20 @@ void FastSimulation::kaonResponse(const generator::TruthEvent& truth, RandomStre
   }
 }
 
-double FastSimulation::gtk3Kink(const generator::TruthEvent& truth, double& sx, double& sy) const {
+double FastSimulation::gtk3Kink(const generator::TruthEvent& truth, RandomStream& rng, double& sx, double& sy) const {
   // A hard single scatter of the K+ in GTK3, after its last measured point: the generated
-  // flight is the one after the scatter, so the measured slopes get the opposite kick. Its own
-  // stream: the other numbers of the event do not depend on whether the tail is simulated.
+  // flight is the one after the scatter, so the measured slopes get the opposite kick.
+  // 32-bit uniforms: u / pTail resolves 1 - v down to ~1e-8, far below the nuclear cut-off's
+  // 1 - v = (threshold / maxAngle)^2 ~ 2.5e-3.
   const double pTail = gtk3Tail_.probability();
   if (pTail <= 0) return 0;
-  static constexpr std::uint64_t kGtk3Stream = streamId("gtk3-scatter");
-  RandomStream rng(cfg_.seed, kGtk3Stream, truth.index);
-  const double u = rng.uniform();
+  const double u = rng.uniform32();
   if (u >= pTail) return 0;
   const FourVector& k = truth.beamMomentum;
   const double p = k.p();
   const double theta = gtk3Tail_.angle(u / pTail, p, p / k.e);
   if (theta <= 0) return 0;  // beyond the nuclear cut-off
-  const double phi = 2.0 * std::numbers::pi * rng.uniform();
+  const double phi = 2.0 * std::numbers::pi * rng.uniform32();
   sx -= theta * std::cos(phi);
   sy -= theta * std::sin(phi);
   return theta;
@@ -891,7 +890,7 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
       pm *= alpha / std::max(std::abs(alpha + kink.dSlopeX), 1e-3 * alpha);
     }
   }
-  t->chi2 = strawTrackChi2(mask, lambda, out.index, truthIndex);
+  t->chi2 = strawTrackChi2(mask, lambda, rng);
   const double pz = pm / std::sqrt(1.0 + sx * sx + sy * sy);
   t->momentum = {sx * pz, sy * pz, pz};
   const double dz1 = cfg_.straw.z[0] - s1->position.z;  // non-zero when STRAW1 was not crossed first

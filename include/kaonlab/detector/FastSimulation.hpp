@@ -183,10 +183,10 @@ class FastSimulation {
   /// the MNP33 plane, y view: a line), the fit residual chi2 of a hard scatter of slopes
   /// (dSlopeX, dSlopeY) in `chamber` (covariance: chamber resolution + multiple scattering at
   /// momentum x velocity pBeta; 0 for STRAW1, whose kink is a new direction), and the chi2 of a
-  /// simulated track, non-central chi2(ndf, lambda) drawn from its own stream.
+  /// simulated track, non-central chi2(ndf, lambda) drawn with `rng`.
   static int strawFitNdf(int mask);
   double strawKinkChi2(int mask, int chamber, double dSlopeX, double dSlopeY, double pBeta) const;
-  double strawTrackChi2(int mask, double lambda, std::uint64_t eventIndex, int truthIndex) const;
+  static double strawTrackChi2(int mask, double lambda, RandomStream& rng);
   /// LKr resolutions at energy e.
   double lkrSigmaE(double e) const;
   double lkrSigmaPosition(double e) const;
@@ -210,7 +210,7 @@ class FastSimulation {
   void kaonResponse(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
   /// Hard single scatter of the K+ in GTK3 (gtk.gtk3Material): subtracts the kick from the
   /// measured slopes (sx, sy); returns its space angle (0: none).
-  double gtk3Kink(const generator::TruthEvent& truth, double& sx, double& sy) const;
+  double gtk3Kink(const generator::TruthEvent& truth, RandomStream& rng, double& sx, double& sy) const;
   void particleResponse(const Trajectory& traj, int truthIndex, double t0, RandomStream& rng,
                         DetectorEvent& out, TailForcing* forcing = nullptr) const;
   void accidentals(const generator::TruthEvent& truth, RandomStream& rng, DetectorEvent& out) const;
