@@ -187,7 +187,7 @@ class ModeRunner {
     sim_.simulate(s.truth, s.det, forcing);
     if (forcing) out.w *= forcing->weight;
     rec_.reconstruct(s.det, s.reco);
-    out.cls = sel_.classify(s.reco, &s.det);
+    out.cls = sel_.classify(s.reco);
     const auto& cls = out.cls;
     // CHOD/NewCHOD multiplicity veto of the event's untracked charged particles replaced by
     // the probability that none of them gives an in-time hit (chodMissProbability), when the

@@ -97,7 +97,7 @@ PnnRegion PnnSelection::region(double m2, double m2Beam, double m2Rich, double p
   return PnnRegion::K3pi;
 }
 
-PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detector::DetectorEvent* det) const {
+PnnClassification PnnSelection::classify(const reco::RecoEvent& ev) const {
   const auto& c = cfg_;
   PnnClassification r;
   auto fail = [&](PnnCut cut) { r.failed |= bit(cut); };
@@ -118,8 +118,8 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detect
   if (!ev.ktagTagged || ev.ktagSectors < c.ktagMinSectors || std::abs(t.dtKtag) > c.ktagWindow) fail(PnnCut::KaonId);
   {
     bool ok = t.gtkIndex >= 0 && std::abs(t.dtGtk) < c.gtkWindow && t.cda < c.maxCda;
-    if (ok && c.beamKinematics && det && static_cast<std::size_t>(t.gtkIndex) < det->nGtk) {
-      const Vector3& k = det->gtk[static_cast<std::size_t>(t.gtkIndex)].momentum;
+    if (ok && c.beamKinematics) {
+      const Vector3& k = t.kaonMomentum;
       const double pk = k.mag(), sx = k.x / k.z, sy = k.y / k.z;
       ok = pk > c.beamPMin && pk < c.beamPMax && sx > c.beamSlopeXMin && sx < c.beamSlopeXMax &&
            sy > c.beamSlopeYMin && sy < c.beamSlopeYMax;
@@ -143,11 +143,7 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev, const detect
       const Vector3 x = at(c.trim5Z);
       if (std::abs(x.x) < c.trim5HalfX && std::abs(x.y) < c.trim5HalfY) ok = false;
     }
-    if (c.gtk3HitCut && det) {
-      const Vector3 x = at(c.gtk3Z);
-      for (std::size_t h = 0; h < det->nGtk3Hits; ++h)
-        if (det->gtk3Hits[h].station == 3 && std::hypot(det->gtk3Hits[h].x - x.x, det->gtk3Hits[h].y - x.y) < c.gtk3HitDistance) ok = false;
-    }
+    if (c.gtk3HitCut && t.gtk3HitDistance < c.gtk3HitDistance) ok = false;
     if (c.strawRadiusVsZCut) {
       const double r = std::hypot(t.positionStraw1.x - c.strawHoleCentreX, t.positionStraw1.y);
       if (r <= c.strawRadiusA - c.strawRadiusB * t.vertex.z) ok = false;

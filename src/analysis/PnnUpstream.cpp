@@ -135,7 +135,7 @@ PnnUpstreamResult runPnnUpstream(const PnnAnalysisConfig& cfg, const PnnUpstream
       if (s.det.chanti[h].truthIndex >= 0) out.chanti = true;
     // brute force
     for (std::size_t k = 0; k < nv; ++k) {
-      const PnnClassification c = sels[k].classify(s.reco, &s.det);
+      const PnnClassification c = sels[k].classify(s.reco);
       if (k == 0) out.cls = c;
       out.bruteForce[k] = c.passesAllBut(res.variants[k].ignore);
     }
@@ -153,7 +153,7 @@ PnnUpstreamResult runPnnUpstream(const PnnAnalysisConfig& cfg, const PnnUpstream
       s.detForced.gtk[s.detForced.nGtk++] = x;
       rec.reconstruct(s.detForced, s.recoForced);
       for (std::size_t k = 0; k < nv; ++k) {
-        const PnnClassification c = sels[k].classify(s.recoForced, &s.detForced);
+        const PnnClassification c = sels[k].classify(s.recoForced);
         if (c.track < 0 || s.recoForced.tracks[static_cast<std::size_t>(c.track)].gtkIndex != xi) continue;
         if (c.passesAllBut(res.variants[k].ignore)) ++out.weighted[k];
         if (k + 1 == nv && c.passesAllBut(zIgnore))

@@ -96,6 +96,10 @@ void trackColumns(Col&& col, Tr& t, Key& k) {
   col("vertex_z", "mm", "midpoint of the CDA segment, z", t.vertex.z);
   col("dt_gtk", "ns", "t(track) - t(GTK)", t.dtGtk);
   col("discriminant", "", "(dt/sigma_t)^2 + (cda/sigma_cda)^2 of the best GTK match", t.discriminant);
+  col("kaon_px", "GeV", "matched GTK track momentum (nominal beam without a match), x", t.kaonMomentum.x);
+  col("kaon_py", "GeV", "matched GTK track momentum, y", t.kaonMomentum.y);
+  col("kaon_pz", "GeV", "matched GTK track momentum, z", t.kaonMomentum.z);
+  col("gtk3_hit_distance", "mm", "distance at GTK3 from the back-extrapolated track to the nearest GTK3 hit (inf: none)", t.gtk3HitDistance);
   col("dt_ktag", "ns", "t(track) - t(KTAG)", t.dtKtag);
   col("m2miss", "GeV^2", "(P_K(GTK) - P_pi(STRAW))^2, pi+ mass hypothesis", t.m2miss);
   col("m2miss_beam", "GeV^2", "m2miss with the nominal beam instead of the GTK track", t.m2missBeam);

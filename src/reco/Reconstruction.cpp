@@ -299,14 +299,23 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       }
     }
     if (t.gtkIndex >= 0) {
-      t.m2miss = missingMass2(in.gtk[t.gtkIndex].momentum, t.momentum, mPi_);
-    } else {  // vertex with the nominal beam line through (0, 0) at the GTK3 plane
+      t.kaonMomentum = in.gtk[t.gtkIndex].momentum;
+      t.m2miss = missingMass2(t.kaonMomentum, t.momentum, mPi_);
+    } else {
+      t.kaonMomentum = beamP;  // vertex with the nominal beam line through (0, 0) at the GTK3 plane
       const Cda c = closestApproach(t.positionStraw1, dir, Vector3(0, 0, zGtk3_), beamP / beamP.z);
       t.cda = c.distance;
       t.vertex = c.midpoint;
       t.m2miss = missingMass2(beamP, t.momentum, mPi_);
     }
     t.m2missBeam = missingMass2(beamP, t.momentum, mPi_);
+    {  // nearest GTK3 hit to the straight back-extrapolation (no field in the decay tank)
+      const double dz = zGtk3_ - t.positionStraw1.z;
+      const double x = t.positionStraw1.x + dir.x * dz, y = t.positionStraw1.y + dir.y * dz;
+      for (std::size_t h = 0; h < in.nGtk3Hits; ++h)
+        if (in.gtk3Hits[h].station == 3)
+          t.gtk3HitDistance = std::min(t.gtk3HitDistance, std::hypot(in.gtk3Hits[h].x - x, in.gtk3Hits[h].y - y));
+    }
     // RICH
     if (s.hasRing) {
       t.hasRing = true;

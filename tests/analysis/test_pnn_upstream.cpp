@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "PnnCandidate.hpp"
 #include "kaonlab/analysis/PnnAnalysis.hpp"
+#include "kaonlab/reco/Reconstruction.hpp"
 
 using namespace kaonlab;
 using namespace kaonlab::analysis;
@@ -213,32 +215,53 @@ TEST(PnnUpstream, BiasedSamplingAgreesWithUnbiased) {
 }
 
 TEST(PnnUpstream, Gtk3HitCutAndStrawRadiusCut) {
-  PnnSelectionConfig cfg;
-  cfg.beamKinematics = false;  // the DetectorEvent below has no GTK track
+  const PnnSelectionConfig cfg;
   const PnnSelection sel(cfg);
-  const reco::RecoEvent ev = test::pnnCandidate();
-  detector::DetectorEvent det;
-  det.clear();
-  // track at GTK3: x = 306 + 0.006 (102400 - 183508) = -180.6 mm
-  const double xg = 306.0 + 0.006 * (102400.0 - 183508.0);
-  EXPECT_TRUE(sel.classify(ev, &det).passed());
-  det.gtk3Hits[0] = {xg + 20.0, 5.0, 0.0, 0};  // 20.6 mm away: vetoed (< 24 mm)
-  det.nGtk3Hits = 1;
-  EXPECT_TRUE(sel.classify(ev, &det).failed & bit(PnnCut::UpstreamVeto));
-  det.gtk3Hits[0].x = xg + 25.0;  // 25 mm away: kept
-  EXPECT_TRUE(sel.classify(ev, &det).passed());
-  det.gtk3Hits[0].x = xg;
-  EXPECT_TRUE(sel.classify(ev).passed());  // without the DetectorEvent the cut is not applied
+  reco::RecoEvent ev = test::pnnCandidate();
+  EXPECT_TRUE(sel.classify(ev).passed());  // no GTK3 hit (distance +inf)
+  ev.tracks[0].gtk3HitDistance = 20.6;     // vetoed (< 24 mm)
+  EXPECT_TRUE(sel.classify(ev).failed & bit(PnnCut::UpstreamVeto));
+  ev.tracks[0].gtk3HitDistance = 25.0;  // kept
+  EXPECT_TRUE(sel.classify(ev).passed());
+  ev.tracks[0].gtk3HitDistance = 0.0;
   PnnSelectionConfig off = cfg;
   off.gtk3HitCut = false;
-  EXPECT_TRUE(PnnSelection(off).classify(ev, &det).passed());
+  EXPECT_TRUE(PnnSelection(off).classify(ev).passed());
   // (v): R_STRAW1 = |306 - 101.2| = 204.8 mm against 830 - 0.00436 z: z = 140 m -> 219.6 mm (rejected),
   // z = 150 m -> 176 mm (kept)
-  det.nGtk3Hits = 0;
+  ev.tracks[0].gtk3HitDistance = std::numeric_limits<double>::infinity();
   PnnSelectionConfig v = cfg;
   v.strawRadiusVsZCut = true;
-  EXPECT_TRUE(PnnSelection(v).classify(ev, &det).failed & bit(PnnCut::UpstreamVeto));
+  EXPECT_TRUE(PnnSelection(v).classify(ev).failed & bit(PnnCut::UpstreamVeto));
   reco::RecoEvent later = ev;
   later.tracks[0].vertex.z = 150000.0;
-  EXPECT_TRUE(PnnSelection(v).classify(later, &det).passed());
+  EXPECT_TRUE(PnnSelection(v).classify(later).passed());
+}
+
+TEST(PnnUpstream, ReconstructionGivesTheDistanceToTheNearestGtk3Hit) {
+  // track at GTK3: x = x1 + (px/pz) (z_GTK3 - z_STRAW1), straight line (no field in the tank)
+  const detector::DetectorConfig dc;
+  const reco::Reconstruction rec(reco::Reconstruction::Config{}, dc);
+  detector::DetectorEvent det;
+  det.clear();
+  auto& s = det.straw[0];
+  s = detector::StrawTrack{};
+  s.charge = 1;
+  s.momentum = {0.15, 0.0, 25.0};
+  s.position = {306.0, 0.0, dc.straw.z[0]};
+  s.nChambers = 4;
+  s.chamberMask = 0b1111;
+  det.nStraw = 1;
+  const double xg = 306.0 + 0.006 * (dc.gtk.z[2] - dc.straw.z[0]);
+  det.gtk3Hits[0] = {xg + 20.0, 5.0, 0.0, -1, 3};
+  det.gtk3Hits[1] = {xg - 3.0, 4.0, 0.0, -1, 3};
+  det.gtk3Hits[2] = {xg, 0.0, 0.0, -1, 2};  // GTK2: ignored
+  det.nGtk3Hits = 3;
+  reco::RecoEvent ev;
+  rec.reconstruct(det, ev);
+  ASSERT_EQ(ev.nTracks, 1u);
+  EXPECT_NEAR(ev.tracks[0].gtk3HitDistance, 5.0, 1e-6);
+  det.nGtk3Hits = 0;
+  rec.reconstruct(det, ev);
+  EXPECT_TRUE(std::isinf(ev.tracks[0].gtk3HitDistance));
 }

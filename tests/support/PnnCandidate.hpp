@@ -25,6 +25,7 @@ inline reco::RecoEvent pnnCandidate() {
   t.nChambers = 4;
   t.inAcceptance = true;
   t.gtkIndex = 0;
+  t.kaonMomentum = {0.09, 0.0, 75.0};  // 75 GeV/c, dx/dz = 1.2 mrad: inside the beam-kaon window
   t.cda = 1.0;
   t.dtGtk = 0.1;
   t.dtKtag = 0.1;

@@ -141,7 +141,7 @@ class PnnSelection {
   explicit PnnSelection(const PnnSelectionConfig& cfg = {});
   /// Classify one event. `det` (optional) gives the GTK kaon momentum for the beam-kinematics
   /// cut; without it that part of KaonMatch is not applied.
-  PnnClassification classify(const reco::RecoEvent& ev, const detector::DetectorEvent* det = nullptr) const;
+  PnnClassification classify(const reco::RecoEvent& ev) const;
   /// m2miss region of a track (GTK, nominal-beam and RICH m2miss, momentum p).
   PnnRegion region(double m2, double m2Beam, double m2Rich, double p) const;
   /// Kmu2 peak of m2miss under the pi+ hypothesis at muon momentum p:

@@ -2,6 +2,7 @@
 // Reconstructed event: flat, fixed capacity; the columns of the HDF5 ntuple
 // (names, units and meaning: docs/detector.md "RecoEvent columns").
 #include <array>
+#include <limits>
 #include <cstddef>
 #include <cstdint>
 
@@ -29,6 +30,10 @@ struct RecoTrack {
   Vector3 vertex;            ///< midpoint of the CDA segment (mm)
   double dtGtk = 0;          ///< t(track) - t(GTK) (ns)
   double discriminant = 0;   ///< (dt/sigma_t)^2 + (cda/sigma_cda)^2 of the best match
+  Vector3 kaonMomentum;      ///< matched GTK track momentum (GeV); the nominal beam when there is none
+  /// Distance at the GTK3 plane between the straight back-extrapolated track and the nearest
+  /// GTK3 hit (mm; +inf without a hit): the upstream veto (ii) of the pnn selection.
+  double gtk3HitDistance = std::numeric_limits<double>::infinity();
   double dtKtag = 0;         ///< t(track) - t(KTAG) (ns)
   // kinematics (GeV^2)
   double m2miss = 0;         ///< (P_K(GTK) - P_pi(STRAW))^2, pi+ mass
