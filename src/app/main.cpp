@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", kaonlab::version());
   kaonlab::app::addGenerateCommand(app);
   kaonlab::app::addSimulateCommand(app);
+  kaonlab::app::addAnalyseCommand(app);
   kaonlab::app::addStatsCommand(app);
   kaonlab::app::addBenchCommand(app);
   kaonlab::app::addReproduceCommand(app);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
@@ -67,5 +68,43 @@ TEST(Cli, SimulateWritesRecoNtupleAndRejectsBadDetectorKeys) {
   EXPECT_EQ(run("simulate -q --card " + (d / "bad.toml").string() + " -o " + (d / "b").string()), 2);
   EXPECT_FALSE(fs::exists(d / "b.reco.h5"));
   EXPECT_EQ(run("simulate -q -i " + (d / "missing.hepmc3").string() + " -o " + (d / "c").string()), 2);
+  fs::remove_all(d);
+}
+
+TEST(Cli, AnalyseAppliesThePnnSelectionToARecoNtuple) {
+  // simulate K+ -> pi+ nu nubar, then `kaonlab analyse`: the cut flow starts at the number of
+  // events and never rises; every listed candidate is in R1/R2 inside the momentum window; the
+  // 2016-17 selection (15-35 GeV/c) keeps a subset; the selected fraction x the calorimetric BDT
+  // working point (0.75) / eps_RV (0.778, docs/analysis-pnn.md) is the 2018 acceptance
+  // A_pnn = 0.064 (JHEP 06 (2021) 093, memory) within 15%.
+  const fs::path d = scratch("analyse");
+  write(d / "sim.toml", "[run]\nseed = 8\nevents = 20000\n[generate]\nmodes = [\"pinunu\"]\n[output]\nhepmc3 = false\nhdf5 = false\n");
+  ASSERT_EQ(run("simulate -q --card " + (d / "sim.toml").string() + " -o " + (d / "s").string()), 0);
+  const std::string ntuple = (d / "s.reco.h5").string();
+  ASSERT_EQ(run("analyse -q -i " + ntuple + " -o " + (d / "a18").string()), 0);
+  ASSERT_EQ(run("analyse -q -i " + ntuple + " --selection 2016-17 -o " + (d / "a16").string()), 0);
+  auto parse = [&](const char* name) { return nlohmann::json::parse(slurp(d / name)); };
+  const auto a18 = parse("a18.json"), a16 = parse("a16.json");
+  std::uint64_t previous = 20000;
+  for (const auto& c : a18["cut_flow"]) {
+    EXPECT_LE(c["events"].get<std::uint64_t>(), previous) << c["cut"];
+    previous = c["events"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(a18["cut_flow"][0]["events"].get<std::uint64_t>(), 20000u);
+  const std::uint64_t n18 = a18["selected"]["pinunu"]["events"], n16 = a16["selected"]["pinunu"]["events"];
+  EXPECT_EQ(a18["cut_flow"].back()["events"].get<std::uint64_t>(), n18);
+  EXPECT_LT(n16, n18);
+  ASSERT_EQ(a16["candidates"].size(), n16);  // fewer than the listing cap (1000)
+  for (const auto& c : a16["candidates"]) {
+    EXPECT_TRUE(c["region"] == "R1" || c["region"] == "R2");
+    EXPECT_GE(c["p_GeV"].get<double>(), 15.0);
+    EXPECT_LE(c["p_GeV"].get<double>(), 35.0);
+  }
+  const double acceptance = static_cast<double>(n18) / 20000.0 * 0.75 / 0.778;
+  EXPECT_NEAR(acceptance, 0.064, 0.15 * 0.064);
+  // bad input: a missing file (exit 2) and a file that is not a reco ntuple (error, nothing written)
+  EXPECT_EQ(run("analyse -q -i " + (d / "missing.h5").string() + " -o " + (d / "m").string()), 2);
+  EXPECT_NE(run("analyse -q -i " + (d / "sim.toml").string() + " -o " + (d / "t").string()), 0);
+  EXPECT_FALSE(fs::exists(d / "t.json"));
   fs::remove_all(d);
 }

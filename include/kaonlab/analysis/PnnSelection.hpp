@@ -139,8 +139,8 @@ struct PnnClassification {
 class PnnSelection {
  public:
   explicit PnnSelection(const PnnSelectionConfig& cfg = {});
-  /// Classify one event. `det` (optional) gives the GTK kaon momentum for the beam-kinematics
-  /// cut; without it that part of KaonMatch is not applied.
+  /// Classify one event from its reconstructed quantities only (so the same selection runs on a
+  /// reco ntuple, `kaonlab analyse`).
   PnnClassification classify(const reco::RecoEvent& ev) const;
   /// m2miss region of a track (GTK, nominal-beam and RICH m2miss, momentum p).
   PnnRegion region(double m2, double m2Beam, double m2Rich, double p) const;

@@ -1,0 +1,165 @@
+// `kaonlab analyse --input run.reco.h5`: apply an analysis selection to a reconstructed ntuple
+// (written by `kaonlab simulate`, or by any tool that follows docs/io.md) and write the cut flow,
+// the m2miss-region counts per generated mode and the signal-region candidates as JSON.
+// Today: the K+ -> pi+ nu nubar selection (analysis::PnnSelection; docs/analysis-pnn.md).
+#include <fmt/format.h>
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "kaonlab/analysis/PnnSelection.hpp"
+#include "kaonlab/app/Commands.hpp"
+#include "kaonlab/app/Progress.hpp"
+#include "kaonlab/app/Version.hpp"
+#include "kaonlab/core/Error.hpp"
+#include "kaonlab/io/AtomicFile.hpp"
+#include "kaonlab/io/RecoNtuple.hpp"
+
+namespace kaonlab::app {
+namespace {
+
+using analysis::PnnCut;
+using analysis::PnnRegion;
+
+constexpr int kRegions = static_cast<int>(PnnRegion::SignalBoxFail) + 1;
+/// Signal-region candidates listed one by one in the JSON (the counts include all).
+constexpr std::size_t kMaxListedCandidates = 1000;
+
+struct Options {
+  std::string input;
+  std::string selection = "2018";
+  std::string output = "analysis/pnn";
+  bool quiet = false;
+};
+
+struct Sum {
+  std::uint64_t events = 0;
+  double weight = 0;
+  void add(double w) {
+    ++events;
+    weight += w;
+  }
+  nlohmann::json json() const { return {{"events", events}, {"weight", weight}}; }
+};
+
+nlohmann::json runPnn(const Options& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const analysis::PnnSelectionConfig cfg =
+      opt.selection == "2018" ? analysis::PnnSelectionConfig{} : analysis::PnnSelectionConfig::run2016_2017();
+  const analysis::PnnSelection sel(cfg);
+  const io::RecoNtuple nt = io::readRecoNtuple(opt.input);
+
+  std::array<Sum, analysis::kPnnCutCount + 1> flow{};  // [0] all, [k+1] after cut k (in order)
+  std::array<Sum, analysis::kPnnCutCount> onlyThis{};  // fail this cut and no other
+  std::map<std::string, std::array<Sum, kRegions>> regions;  // all cuts but the signal region
+  std::map<std::string, Sum> selected;
+  nlohmann::json candidates = nlohmann::json::array();
+  auto modeName = [&](std::int32_t m) {
+    return m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size() ? nt.modeNames[static_cast<std::size_t>(m)]
+                                                                       : std::string("unknown");
+  };
+  ProgressBar bar("analyse", nt.size(), !opt.quiet);
+  for (std::size_t row = 0; row < nt.size(); ++row) {
+    const reco::RecoEvent ev = nt.event(row);
+    const double w = nt.weight(row);
+    const std::string mode = modeName(nt.truthMode(row));
+    const analysis::PnnClassification c = sel.classify(ev);
+    for (int k = 0; k <= c.stage; ++k) flow[static_cast<std::size_t>(k)].add(w);
+    for (int k = 0; k < analysis::kPnnCutCount; ++k)
+      if (c.failed == analysis::bit(static_cast<PnnCut>(k))) onlyThis[static_cast<std::size_t>(k)].add(w);
+    if (c.passesAllBut(analysis::bit(PnnCut::SignalRegion)))
+      regions[mode][static_cast<std::size_t>(c.region)].add(w);
+    if (c.passed()) {
+      selected[mode].add(w);
+      if (candidates.size() < kMaxListedCandidates)
+        candidates.push_back({{"index", ev.index}, {"mode", mode}, {"weight", w}, {"p_GeV", c.p},
+                              {"m2miss_GeV2", c.m2miss}, {"region", std::string(analysis::regionName(c.region))}});
+    }
+    if ((row & 0xffff) == 0) bar.update(row);
+  }
+  bar.finish();
+
+  nlohmann::json j;
+  j["kaonlab_version"] = version();
+  j["command"] = "analyse";
+  j["analysis"] = "pnn";
+  j["selection"] = opt.selection == "2018" ? "2018 (pi+ 15-45 GeV/c)" : "2016-17 (pi+ 15-35 GeV/c)";
+  j["input"] = opt.input;
+  j["events"] = nt.size();
+  j["note"] =
+      "NA62's calorimetric BDT is not simulated: multiply counts after calo_pion_id by its working point "
+      "(0.75 for pi+, 1.2e-5 for mu+, docs/analysis-pnn.md); the photon, RICH and MUV3 decisions are the simulated ones";
+  nlohmann::json cf = nlohmann::json::array();
+  cf.push_back({{"cut", "all events"}, {"events", flow[0].events}, {"weight", flow[0].weight}});
+  for (int k = 0; k < analysis::kPnnCutCount; ++k) {
+    const auto& f = flow[static_cast<std::size_t>(k) + 1];
+    const auto& o = onlyThis[static_cast<std::size_t>(k)];
+    cf.push_back({{"cut", std::string(analysis::cutName(static_cast<PnnCut>(k)))},
+                  {"events", f.events},
+                  {"weight", f.weight},
+                  {"failing_only_this_cut", o.json()}});
+  }
+  j["cut_flow"] = cf;
+  nlohmann::json reg = nlohmann::json::object();
+  for (const auto& [mode, r] : regions) {
+    nlohmann::json m = nlohmann::json::object();
+    for (int k = 0; k < kRegions; ++k)
+      if (r[static_cast<std::size_t>(k)].events > 0)
+        m[std::string(analysis::regionName(static_cast<PnnRegion>(k)))] = r[static_cast<std::size_t>(k)].json();
+    reg[mode] = m;
+  }
+  j["regions_all_cuts_but_signal_region"] = reg;
+  nlohmann::json s = nlohmann::json::object();
+  for (const auto& [mode, v] : selected) s[mode] = v.json();
+  j["selected"] = s;
+  j["candidates"] = candidates;
+  j["candidates_listed_max"] = kMaxListedCandidates;
+  j["wall_time_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return j;
+}
+
+void printCutFlow(const nlohmann::json& j) {
+  fmt::print("kaonlab analyse: {} selection on {} ({} events)\n", j["selection"].get<std::string>(),
+             j["input"].get<std::string>(), j["events"].get<std::uint64_t>());
+  fmt::print("  {:<44} {:>12} {:>14} {:>16}\n", "cut (cumulative)", "events", "weight", "fail only this");
+  for (const auto& c : j["cut_flow"]) {
+    const std::string only = c.contains("failing_only_this_cut")
+                                 ? fmt::format("{}", c["failing_only_this_cut"]["events"].get<std::uint64_t>())
+                                 : "";
+    fmt::print("  {:<44} {:>12} {:>14.6g} {:>16}\n", c["cut"].get<std::string>(), c["events"].get<std::uint64_t>(),
+               c["weight"].get<double>(), only);
+  }
+  for (const auto& [mode, v] : j["selected"].items())
+    fmt::print("  selected {}: {} events (weight {:.6g})\n", mode, v["events"].get<std::uint64_t>(),
+               v["weight"].get<double>());
+}
+
+}  // namespace
+
+void addAnalyseCommand(CLI::App& app) {
+  auto opt = std::make_shared<Options>();
+  CLI::App* sub = app.add_subcommand("analyse", "Apply an analysis selection to a reco ntuple (cut flow, regions, candidates as JSON)");
+  sub->alias("analyze");
+  sub->add_option("--input,-i", opt->input, "reco ntuple (HDF5) written by `kaonlab simulate`")->required();
+  sub->add_option("--selection,-s", opt->selection, "pnn selection: 2018 (pi+ 15-45 GeV/c) or 2016-17 (15-35 GeV/c)")
+      ->check(CLI::IsMember({"2018", "2016-17"}));
+  sub->add_option("--output,-o", opt->output, "output prefix: writes PREFIX.json (default analysis/pnn)");
+  sub->add_flag("--quiet,-q", opt->quiet, "no progress bar and no cut-flow table");
+  sub->callback([opt] {
+    if (!std::filesystem::exists(opt->input))
+      throw ConfigError(opt->input, 0, "", "cannot open the reco ntuple (missing file)");
+    const nlohmann::json j = runPnn(*opt);
+    const std::filesystem::path out = opt->output + ".json";
+    if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+    io::writeFileAtomically(out, j.dump(2) + "\n");
+    if (!opt->quiet) {
+      printCutFlow(j);
+      fmt::print("wrote {}\n", out.string());
+    }
+  });
+}
+
+}  // namespace kaonlab::app
