@@ -6,11 +6,14 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/analysis/PnnSelection.hpp"
+#include "PnnCard.hpp"
 #include "kaonlab/app/Commands.hpp"
 #include "kaonlab/app/Progress.hpp"
 #include "kaonlab/app/Version.hpp"
@@ -30,6 +33,8 @@ constexpr std::size_t kMaxListedCandidates = 1000;
 
 struct Options {
   std::string input;
+  std::string card;
+  bool printCard = false;
   std::string selection = "2018";
   std::string output = "analysis/pnn";
   bool quiet = false;
@@ -45,10 +50,21 @@ struct Sum {
   nlohmann::json json() const { return {{"events", events}, {"weight", weight}}; }
 };
 
-nlohmann::json runPnn(const Options& opt) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const analysis::PnnSelectionConfig cfg =
+analysis::PnnSelectionConfig selectionConfig(const Options& opt) {
+  analysis::PnnSelectionConfig cfg =
       opt.selection == "2018" ? analysis::PnnSelectionConfig{} : analysis::PnnSelectionConfig::run2016_2017();
+  if (!opt.card.empty()) {
+    std::ifstream in(opt.card);
+    if (!in) throw ConfigError(opt.card, 0, "", "cannot open the analysis card");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    cfg = parsePnnCard(ss.str(), opt.card, cfg);
+  }
+  return cfg;
+}
+
+nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cfg) {
+  const auto t0 = std::chrono::steady_clock::now();
   const analysis::PnnSelection sel(cfg);
   const io::RecoNtuple nt = io::readRecoNtuple(opt.input);
 
@@ -87,6 +103,8 @@ nlohmann::json runPnn(const Options& opt) {
   j["command"] = "analyse";
   j["analysis"] = "pnn";
   j["selection"] = opt.selection == "2018" ? "2018 (pi+ 15-45 GeV/c)" : "2016-17 (pi+ 15-35 GeV/c)";
+  j["card"] = opt.card;
+  j["selection_card"] = pnnCardText(cfg);  // every selection value used
   j["input"] = opt.input;
   j["events"] = nt.size();
   j["note"] =
@@ -143,15 +161,23 @@ void addAnalyseCommand(CLI::App& app) {
   auto opt = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("analyse", "Apply an analysis selection to a reco ntuple (cut flow, regions, candidates as JSON)");
   sub->alias("analyze");
-  sub->add_option("--input,-i", opt->input, "reco ntuple (HDF5) written by `kaonlab simulate`")->required();
+  sub->add_option("--input,-i", opt->input, "reco ntuple (HDF5) written by `kaonlab simulate`");
+  sub->add_option("--card,-c", opt->card, "analysis card: a [pnn] table overriding any selection value (see --print-card)");
+  sub->add_flag("--print-card", opt->printCard, "print the [pnn] card of the chosen selection, every key documented, and exit");
   sub->add_option("--selection,-s", opt->selection, "pnn selection: 2018 (pi+ 15-45 GeV/c) or 2016-17 (15-35 GeV/c)")
       ->check(CLI::IsMember({"2018", "2016-17"}));
   sub->add_option("--output,-o", opt->output, "output prefix: writes PREFIX.json (default analysis/pnn)");
   sub->add_flag("--quiet,-q", opt->quiet, "no progress bar and no cut-flow table");
   sub->callback([opt] {
+    const analysis::PnnSelectionConfig cfg = selectionConfig(*opt);
+    if (opt->printCard) {
+      fmt::print("{}", pnnCardText(cfg));
+      return;
+    }
+    if (opt->input.empty()) throw ConfigError("analyse: --input (a reco ntuple) is required");
     if (!std::filesystem::exists(opt->input))
       throw ConfigError(opt->input, 0, "", "cannot open the reco ntuple (missing file)");
-    const nlohmann::json j = runPnn(*opt);
+    const nlohmann::json j = runPnn(*opt, cfg);
     const std::filesystem::path out = opt->output + ".json";
     if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
     io::writeFileAtomically(out, j.dump(2) + "\n");

@@ -102,6 +102,23 @@ TEST(Cli, AnalyseAppliesThePnnSelectionToARecoNtuple) {
   }
   const double acceptance = static_cast<double>(n18) / 20000.0 * 0.75 / 0.778;
   EXPECT_NEAR(acceptance, 0.064, 0.15 * 0.064);
+  // an analysis card: the printed default card reproduces the default selection; a card with
+  // p_max_GeV = 25 keeps only candidates below 25 GeV/c; a bad key or value is rejected (exit 2)
+  ASSERT_EQ(std::system((std::string(KAONLAB_EXE) + " analyse --print-card > " + (d / "card.toml").string()).c_str()), 0);
+  ASSERT_EQ(run("analyse -q -i " + ntuple + " -c " + (d / "card.toml").string() + " -o " + (d / "ac").string()), 0);
+  EXPECT_EQ(parse("ac.json")["selected"]["pinunu"]["events"].get<std::uint64_t>(), n18);
+  write(d / "p25.toml", "[pnn]\nbase = \"2018\"\np_max_GeV = 25\n");
+  ASSERT_EQ(run("analyse -q -i " + ntuple + " -c " + (d / "p25.toml").string() + " -o " + (d / "a25").string()), 0);
+  const auto a25 = parse("a25.json");
+  EXPECT_LT(a25["selected"]["pinunu"]["events"].get<std::uint64_t>(), n16);
+  for (const auto& c : a25["candidates"]) EXPECT_LE(c["p_GeV"].get<double>(), 25.0);
+  write(d / "bad.toml", "[pnn]\np_max_GeV = \"high\"\n");
+  EXPECT_EQ(run("analyse -q -i " + ntuple + " -c " + (d / "bad.toml").string() + " -o " + (d / "b").string()), 2);
+  write(d / "bad2.toml", "[pnn]\nradius = 3\n");
+  EXPECT_EQ(run("analyse -q -i " + ntuple + " -c " + (d / "bad2.toml").string() + " -o " + (d / "b").string()), 2);
+  write(d / "bad3.toml", "[pnn]\np_min_GeV = 40\np_max_GeV = 30\n");
+  EXPECT_EQ(run("analyse -q -i " + ntuple + " -c " + (d / "bad3.toml").string() + " -o " + (d / "b").string()), 2);
+  EXPECT_FALSE(fs::exists(d / "b.json"));
   // bad input: a missing file (exit 2) and a file that is not a reco ntuple (error, nothing written)
   EXPECT_EQ(run("analyse -q -i " + (d / "missing.h5").string() + " -o " + (d / "m").string()), 2);
   EXPECT_NE(run("analyse -q -i " + (d / "sim.toml").string() + " -o " + (d / "t").string()), 0);

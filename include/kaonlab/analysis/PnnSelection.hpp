@@ -72,7 +72,7 @@ struct PnnSelectionConfig {
   // GTK (§4.3: |dt| < 1.1 ns; CDA < 4 mm: model, matches the CDA resolution of the fast simulation)
   double gtkWindow = 1.1 * units::ns;
   double maxCda = 4.0 * units::mm;
-  bool beamKinematics = true;  ///< GTK kaon 72.7-77.2 GeV/c, 0.9-1.6 mrad, -0.3-0.4 mrad (§4.3); needs the DetectorEvent
+  bool beamKinematics = true;  ///< matched GTK kaon (RecoTrack::kaonMomentum) 72.7-77.2 GeV/c, 0.9-1.6 mrad, -0.3-0.4 mrad (§4.3)
   double beamPMin = 72.7 * units::GeV, beamPMax = 77.2 * units::GeV;
   double beamSlopeXMin = 0.9e-3, beamSlopeXMax = 1.6e-3;
   double beamSlopeYMin = -0.3e-3, beamSlopeYMax = 0.4e-3;
@@ -85,7 +85,7 @@ struct PnnSelectionConfig {
   double gtk3Z = 102.4 * units::m, gtk3HalfX = 30.0 * units::mm, gtk3HalfY = 15.0 * units::mm;
   /// (ii) no GTK3 hit within 24 mm of the track extrapolated to GTK3 (§4.3). The fast simulation
   /// records GTK3 hits of the event's own charged particles only (DetectorEvent::gtk3Hits: daughters
-  /// of upstream K+ decays), so the cut never touches fiducial decays; needs the DetectorEvent.
+  /// of upstream K+ decays), so the cut never touches fiducial decays (RecoTrack::gtk3HitDistance).
   bool gtk3HitCut = true;
   double gtk3HitDistance = 24.0 * units::mm;
   /// (v) R_STRAW1 > a - b z_vertex (R from the STRAW1 hole centre x = 101.2 mm; a = 830 mm,
