@@ -221,7 +221,7 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
   det.finish();
 
   CardTable rt = top.sub("reco");
-  r.sigmaCda = rt.number("sigma_cda_mm", r.sigmaCda / mm, 0, 1e3) * mm;
+  r.sigmaCdaExtra = rt.number("sigma_cda_extra_mm", r.sigmaCdaExtra / mm, 0, 1e3) * mm;
   r.gtkTimeWindow = rt.number("gtk_time_window_ns", r.gtkTimeWindow / ns, 0, 1e3) * ns;
   r.lavWindow = rt.number("lav_window_ns", r.lavWindow / ns, 0, 1e3) * ns;
   r.ircSacWindow = rt.number("irc_sac_window_ns", r.ircSacWindow / ns, 0, 1e3) * ns;

@@ -112,12 +112,23 @@ double missingMass2(const Vector3& pK, const Vector3& p, double m) {
   return (k - x).m2();
 }
 
+double Reconstruction::cdaSigma2(double p, double zVertex) const {
+  const auto& s = det_.straw;
+  const auto& g = det_.gtk;
+  // STRAW angular resolution per projection, as simulated (FastSimulation::strawSigmaAngle)
+  const double aS = std::hypot(s.sigmaAngleConstant, s.sigmaAngleMsGeV / (p / units::GeV));
+  const double lS = std::max(zStraw1_ - zVertex, 0.0), lG = std::max(zVertex - zGtk3_, 0.0);
+  const double eS = aS * lS, eG = g.sigmaAngle * lG;
+  return s.sigmaPosition * s.sigmaPosition + eS * eS + g.sigmaPosition * g.sigmaPosition + eG * eG +
+         cfg_.sigmaCdaExtra * cfg_.sigmaCdaExtra;
+}
+
 Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig& det) : cfg_(cfg), det_(det) {
   det.validate();
   auto require = [](bool ok, const char* field, const char* what) {
     if (!ok) throw ConfigError(fmt::format("reco.{}: {}", field, what));
   };
-  require(cfg_.sigmaCda > 0, "sigma_cda_mm", "must be > 0");
+  require(cfg_.sigmaCdaExtra >= 0, "sigma_cda_extra_mm", "must be >= 0");
   require(cfg_.sigmaTimeGtk > 0 && cfg_.sigmaTimeRich > 0 && cfg_.sigmaTimeChod > 0 && cfg_.sigmaTimeStraw > 0,
           "sigma_time_ns", "time resolutions must be > 0");
   require(cfg_.gtkTimeWindow > 0, "gtk_time_window_ns", "must be > 0");
@@ -287,7 +298,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       const double dTime = dt * dt / st2;
       if (!(dTime < bestTrack)) continue;  // d = dTime + (CDA term >= 0) cannot beat the best: skip the CDA
       const Cda c = closestApproach(t.positionStraw1, dir, k.position, k.momentum / k.momentum.z);
-      const double d = dTime + c.distance * c.distance / (cfg_.sigmaCda * cfg_.sigmaCda);
+      const double d = dTime + c.distance * c.distance / cdaSigma2(t.p, c.midpoint.z);
       if (d < bestTrack) {
         bestTrack = d;
         t.gtkIndex = static_cast<int>(g);

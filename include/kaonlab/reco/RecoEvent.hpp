@@ -29,7 +29,7 @@ struct RecoTrack {
   double cda = 0;            ///< closest distance of approach GTK-STRAW (mm)
   Vector3 vertex;            ///< midpoint of the CDA segment (mm)
   double dtGtk = 0;          ///< t(track) - t(GTK) (ns)
-  double discriminant = 0;   ///< (dt/sigma_t)^2 + (cda/sigma_cda)^2 of the best match
+  double discriminant = 0;   ///< (dt/sigma_t)^2 + (cda/sigma_cda)^2 of the best match (sigma_cda: Reconstruction::cdaSigma2)
   Vector3 kaonMomentum;      ///< matched GTK track momentum (GeV); the nominal beam when there is none
   /// Distance at the GTK3 plane between the straight back-extrapolated track and the nearest
   /// GTK3 hit (mm; +inf without a hit): the upstream veto (ii) of the pnn selection.

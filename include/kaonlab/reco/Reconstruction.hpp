@@ -43,8 +43,9 @@ double missingMass2(const Vector3& pK, const Vector3& p, double m);
 class Reconstruction {
  public:
   struct Config {
-    // GTK-STRAW matching discriminant D = (dt/sigma_t)^2 + (CDA/sigma_cda)^2
-    double sigmaCda = 3.0 * units::mm;         ///< model (GTK 16 urad + STRAW angle over ~80 m)
+    // GTK-STRAW matching discriminant D = (dt/sigma_t)^2 + (CDA/sigma_cda)^2, sigma_cda per
+    // candidate from the detector resolutions (cdaSigma2) and this extra term in quadrature
+    double sigmaCdaExtra = 0.0;                ///< model: extra CDA smearing (0: the detector resolutions only)
     double sigmaTimeGtk = 0.10 * units::ns;    ///< na62-detector.md §3
     double sigmaTimeRich = 0.08 * units::ns;   ///< §3 (RICH ring ~70 ps)
     double sigmaTimeChod = 0.30 * units::ns;   ///< model (CHOD 0.2 ns, NewCHOD 1 ns)
@@ -111,6 +112,12 @@ class Reconstruction {
   static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
 
   const Config& config() const { return cfg_; }
+  /// Expected CDA resolution squared (mm^2) of a track of momentum p matched to a GTK track with
+  /// the vertex at zVertex: the STRAW line (position + angle sigma(p) x (z_STRAW1 - z_v)) and the
+  /// GTK line (position + angle x (z_v - z_GTK3)) errors at the vertex, per projection, in
+  /// quadrature (the CDA is the one-dimensional distance along the common perpendicular), plus
+  /// Config::sigmaCdaExtra.
+  double cdaSigma2(double p, double zVertex) const;
 
  private:
   Config cfg_;
