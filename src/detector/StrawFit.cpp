@@ -13,21 +13,48 @@ namespace kaonlab::detector {
 
 namespace {
 constexpr int kChambers = 4;
-using Mat = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kChambers, kChambers>;
-using Vec = Eigen::Matrix<double, Eigen::Dynamic, 1, 0, kChambers, 1>;
-using Design = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, kChambers, 3>;
 
 /// r^T P r of a generalised least-squares fit: P = C^-1 - C^-1 H (H^T C^-1 H)^-1 H^T C^-1,
 /// computed in the whitened frame (C = L L^T) from the normal equations: |rw|^2 - b^T beta
 /// with b = Hw^T rw, (Hw^T Hw) beta = b. Lengths in metres keep the normal matrix well
-/// conditioned.
-double fitResidualChi2(const Eigen::LLT<Mat>& llt, const Design& h, const Vec& r) {
-  if (h.rows() <= h.cols()) return 0.0;  // no degree of freedom
-  const Design hw = llt.matrixL().solve(h);
-  const Vec rw = llt.matrixL().solve(r);
-  const Eigen::Matrix<double, Eigen::Dynamic, 1, 0, 3, 1> b = hw.transpose() * rw;
-  const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, 0, 3, 3> a = hw.transpose() * hw;
-  return std::max(rw.squaredNorm() - b.dot(a.ldlt().solve(b)), 0.0);
+/// conditioned. Fixed sizes (N chambers, K parameters): no dynamic-size loops.
+template <int N, int K>
+double fitResidualChi2(const Eigen::LLT<Eigen::Matrix<double, N, N>>& llt, const Eigen::Matrix<double, N, K>& h,
+                       const Eigen::Matrix<double, N, 1>& r) {
+  if constexpr (N <= K) {
+    return 0.0;  // no degree of freedom
+  } else {
+    const Eigen::Matrix<double, N, K> hw = llt.matrixL().solve(h);
+    const Eigen::Matrix<double, N, 1> rw = llt.matrixL().solve(r);
+    const Eigen::Matrix<double, K, 1> b = hw.transpose() * rw;
+    const Eigen::Matrix<double, K, K> a = hw.transpose() * hw;
+    return std::max(rw.squaredNorm() - b.dot(a.ldlt().solve(b)), 0.0);
+  }
+}
+
+/// The kink residual for N active chambers at z (m): covariance = chamber resolution sigma (m)
+/// + multiple scattering theta0 in every upstream active chamber; the chambers downstream of
+/// zKink are displaced by the slope change (dx, dy) times their distance to it.
+template <int N>
+double kinkResidualChi2(const std::array<double, kChambers>& z, double sigma, double theta0, double zKink,
+                        double zMagnet, double dx, double dy) {
+  Eigen::Matrix<double, N, N> c = Eigen::Matrix<double, N, N>::Identity() * (sigma * sigma);
+  for (int i = 0; i < N; ++i)
+    for (int j = i + 1; j < N; ++j)
+      for (int k = i + 1; k < N; ++k) c(j, k) += theta0 * theta0 * (z[j] - z[i]) * (z[k] - z[i]);
+  Eigen::Matrix<double, N, 1> rx, ry;
+  Eigen::Matrix<double, N, 3> hx;
+  Eigen::Matrix<double, N, 2> hy;
+  for (int k = 0; k < N; ++k) {
+    const double lever = std::max(z[k] - zKink, 0.0);
+    rx(k) = dx * lever;
+    ry(k) = dy * lever;
+    hx(k, 0) = hy(k, 0) = 1.0;
+    hx(k, 1) = hy(k, 1) = z[k] - z[0];
+    hx(k, 2) = std::max(z[k] - zMagnet, 0.0);  // bending plane: the MNP33 kink
+  }
+  const Eigen::LLT<Eigen::Matrix<double, N, N>> llt(c);
+  return fitResidualChi2<N, 3>(llt, hx, rx) + fitResidualChi2<N, 2>(llt, hy, ry);
 }
 }  // namespace
 
@@ -40,34 +67,17 @@ double FastSimulation::strawKinkChi2(int mask, int chamber, double dSlopeX, doub
   // a kink in STRAW1 (or none) is a new direction of the whole measured track: no residual
   if (chamber < 2 || chamber > kChambers) return 0.0;
   const auto& s = cfg_.straw;
-  const double zMagnet = cfg_.magnet.zCentre;
   std::array<double, kChambers> z{};
   int n = 0;
   for (int k = 0; k < kChambers; ++k)
     if (mask & (1 << k)) z[static_cast<std::size_t>(n++)] = s.z[static_cast<std::size_t>(k)] / units::m;
-  if (n < 3) return 0.0;
-  // covariance (m^2): chamber resolution + multiple scattering in every upstream active chamber
   const double theta0 = strawTail_.theta0(pBeta);
   const double sigma = s.chamberSigmaPosition / units::m;
-  Mat c = Mat::Identity(n, n) * (sigma * sigma);
-  for (int i = 0; i < n; ++i)
-    for (int j = i + 1; j < n; ++j)
-      for (int k = i + 1; k < n; ++k) c(j, k) += theta0 * theta0 * (z[j] - z[i]) * (z[k] - z[i]);
-  // displacement of the chambers downstream of the kink
   const double zKink = s.z[static_cast<std::size_t>(chamber - 1)] / units::m;
-  const double zMagnetM = zMagnet / units::m;
-  Vec rx(n), ry(n);
-  Design hx(n, 3), hy(n, 2);
-  for (int k = 0; k < n; ++k) {
-    const double lever = std::max(z[k] - zKink, 0.0);
-    rx(k) = dSlopeX * lever;
-    ry(k) = dSlopeY * lever;
-    hx(k, 0) = hy(k, 0) = 1.0;
-    hx(k, 1) = hy(k, 1) = z[k] - z[0];
-    hx(k, 2) = std::max(z[k] - zMagnetM, 0.0);  // bending plane: the MNP33 kink
-  }
-  const Eigen::LLT<Mat> llt(c);
-  return fitResidualChi2(llt, hx, rx) + fitResidualChi2(llt, hy, ry);
+  const double zMagnet = cfg_.magnet.zCentre / units::m;
+  if (n == kChambers) return kinkResidualChi2<kChambers>(z, sigma, theta0, zKink, zMagnet, dSlopeX, dSlopeY);
+  if (n == kChambers - 1) return kinkResidualChi2<kChambers - 1>(z, sigma, theta0, zKink, zMagnet, dSlopeX, dSlopeY);
+  return 0.0;  // fewer than 3 chambers: no degree of freedom
 }
 
 double FastSimulation::strawTrackChi2(int mask, double lambda, RandomStream& rng) {
