@@ -102,7 +102,9 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
   j["kaonlab_version"] = version();
   j["command"] = "analyse";
   j["analysis"] = "pnn";
-  j["selection"] = opt.selection == "2018" ? "2018 (pi+ 15-45 GeV/c)" : "2016-17 (pi+ 15-35 GeV/c)";
+  j["selection"] = !opt.card.empty() ? "analysis card (every value in selection_card)"
+                   : opt.selection == "2018" ? "2018 (pi+ 15-45 GeV/c)"
+                                             : "2016-17 (pi+ 15-35 GeV/c)";
   j["card"] = opt.card;
   j["selection_card"] = pnnCardText(cfg);  // every selection value used
   j["input"] = opt.input;
