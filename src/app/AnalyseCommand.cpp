@@ -6,8 +6,6 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -53,14 +51,7 @@ struct Sum {
 analysis::PnnSelectionConfig selectionConfig(const Options& opt) {
   analysis::PnnSelectionConfig cfg =
       opt.selection == "2018" ? analysis::PnnSelectionConfig{} : analysis::PnnSelectionConfig::run2016_2017();
-  if (!opt.card.empty()) {
-    std::ifstream in(opt.card);
-    if (!in) throw ConfigError(opt.card, 0, "", "cannot open the analysis card");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    cfg = parsePnnCard(ss.str(), opt.card, cfg);
-  }
-  return cfg;
+  return opt.card.empty() ? cfg : readPnnCard(opt.card, cfg);
 }
 
 nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cfg) {
@@ -68,7 +59,7 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
   const analysis::PnnSelection sel(cfg);
   const io::RecoNtuple nt = io::readRecoNtuple(opt.input);
 
-  std::array<Sum, analysis::kPnnCutCount + 1> flow{};  // [0] all, [k+1] after cut k (in order)
+  analysis::CutFlow flow;                              // [0] all, [k+1] after cut k (in order)
   std::array<Sum, analysis::kPnnCutCount> onlyThis{};  // fail this cut and no other
   std::map<std::string, std::array<Sum, kRegions>> regions;  // all cuts but the signal region
   std::map<std::string, Sum> selected;
@@ -83,7 +74,7 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
     const double w = nt.weight(row);
     const std::string mode = modeName(nt.truthMode(row));
     const analysis::PnnClassification c = sel.classify(ev);
-    for (int k = 0; k <= c.stage; ++k) flow[static_cast<std::size_t>(k)].add(w);
+    flow.fill(c, w);
     for (int k = 0; k < analysis::kPnnCutCount; ++k)
       if (c.failed == analysis::bit(static_cast<PnnCut>(k))) onlyThis[static_cast<std::size_t>(k)].add(w);
     if (c.passesAllBut(analysis::bit(PnnCut::SignalRegion)))
@@ -113,14 +104,14 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
       "NA62's calorimetric BDT is not simulated: multiply counts after calo_pion_id by its working point "
       "(0.75 for pi+, 1.2e-5 for mu+, docs/analysis-pnn.md); the photon, RICH and MUV3 decisions are the simulated ones";
   nlohmann::json cf = nlohmann::json::array();
-  cf.push_back({{"cut", "all events"}, {"events", flow[0].events}, {"weight", flow[0].weight}});
+  auto count = [](double n) { return static_cast<std::uint64_t>(n); };  // CutFlow counts events in doubles
+  cf.push_back({{"cut", "all events"}, {"events", count(flow.events[0])}, {"weight", flow.weights[0]}});
   for (int k = 0; k < analysis::kPnnCutCount; ++k) {
-    const auto& f = flow[static_cast<std::size_t>(k) + 1];
-    const auto& o = onlyThis[static_cast<std::size_t>(k)];
+    const auto i = static_cast<std::size_t>(k);
     cf.push_back({{"cut", std::string(analysis::cutName(static_cast<PnnCut>(k)))},
-                  {"events", f.events},
-                  {"weight", f.weight},
-                  {"failing_only_this_cut", o.json()}});
+                  {"events", count(flow.events[i + 1])},
+                  {"weight", flow.weights[i + 1]},
+                  {"failing_only_this_cut", onlyThis[i].json()}});
   }
   j["cut_flow"] = cf;
   nlohmann::json reg = nlohmann::json::object();

@@ -3,10 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
 
 #include "kaonlab/core/Error.hpp"
@@ -152,12 +150,7 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
 }
 
 RunCard readRunCard(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(path.string(), 0, "", "cannot open the run card (missing or unreadable file)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw ConfigError(path.string(), 0, "", "error while reading the run card");
-  return parseRunCard(ss.str(), path.string());
+  return parseRunCard(readCardFile(path, "run card"), path.string());
 }
 
 std::string defaultCardText() {

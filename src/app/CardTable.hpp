@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <filesystem>
+#include <fstream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -13,6 +15,17 @@
 #include "kaonlab/core/Error.hpp"
 
 namespace kaonlab::app {
+
+/// The text of a card file; ConfigError naming the file (and `what`, e.g. "run card") when it
+/// cannot be opened or read.
+inline std::string readCardFile(const std::filesystem::path& path, std::string_view what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(path.string(), 0, "", fmt::format("cannot open the {} (missing or unreadable file)", what));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw ConfigError(path.string(), 0, "", fmt::format("error while reading the {}", what));
+  return ss.str();
+}
 
 /// Reads one TOML table, remembering which keys were used; finish() rejects the rest.
 class CardTable {

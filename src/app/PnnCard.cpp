@@ -109,6 +109,10 @@ PnnSelectionConfig parsePnnCard(const std::string& text, const std::string& name
   return cfg;
 }
 
+PnnSelectionConfig readPnnCard(const std::filesystem::path& path, PnnSelectionConfig base) {
+  return parsePnnCard(readCardFile(path, "analysis card"), path.string(), base);
+}
+
 std::string pnnCardText(const PnnSelectionConfig& cfg) {
   std::string s =
       "# kaonlab analysis card: the K+ -> pi+ nu nubar selection (docs/analysis-pnn.md). Every key is\n"
