@@ -23,13 +23,7 @@ using units::mrad;
 }  // namespace
 
 RunCard parseRunCard(const std::string& text, const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(name, static_cast<int>(e.source().begin.line), "",
-                      fmt::format("TOML syntax error: {}", e.description()));
-  }
+  const toml::table root = parseCardToml(text, name);
   RunCard card;
   card.path = name;
   card.text = text;

@@ -16,6 +16,16 @@
 
 namespace kaonlab::app {
 
+/// The TOML document of a card (`name` for messages); ConfigError with file:line on a syntax error.
+inline toml::table parseCardToml(const std::string& text, const std::string& name) {
+  try {
+    return toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(name, static_cast<int>(e.source().begin.line), "",
+                      fmt::format("TOML syntax error: {}", e.description()));
+  }
+}
+
 /// The text of a card file; ConfigError naming the file (and `what`, e.g. "run card") when it
 /// cannot be opened or read.
 inline std::string readCardFile(const std::filesystem::path& path, std::string_view what) {

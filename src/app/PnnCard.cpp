@@ -84,13 +84,7 @@ const FlagKey kFlags[] = {
 }  // namespace
 
 PnnSelectionConfig parsePnnCard(const std::string& text, const std::string& name, PnnSelectionConfig cfg) {
-  toml::table root;
-  try {
-    root = toml::parse(text, name);
-  } catch (const toml::parse_error& e) {
-    throw ConfigError(name, static_cast<int>(e.source().begin.line), "",
-                      fmt::format("TOML syntax error: {}", e.description()));
-  }
+  const toml::table root = parseCardToml(text, name);
   CardTable top(&root, "", name);
   CardTable t = top.sub("pnn");
   const std::string base = t.string("base", "", {"2018", "2016-17"});
