@@ -17,6 +17,7 @@
 #include "kaonlab/app/Version.hpp"
 #include "kaonlab/core/Error.hpp"
 #include "kaonlab/io/AtomicFile.hpp"
+#include "kaonlab/io/ColumnTable.hpp"
 #include "kaonlab/io/RecoNtuple.hpp"
 
 namespace kaonlab::app {
@@ -54,10 +55,34 @@ analysis::PnnSelectionConfig selectionConfig(const Options& opt) {
   return opt.card.empty() ? cfg : readPnnCard(opt.card, cfg);
 }
 
+/// Per-event classification table (PREFIX.h5, group /events; join with the reco ntuple on
+/// `index`), with the cut and region names as /cuts/name and /regions/name.
+struct EventTable {
+  io::H5OutputFile file;
+  io::ColumnTable& t;
+  io::Column<std::uint64_t> index;
+  io::Column<std::int32_t> mode, stage, region;
+  io::Column<std::int64_t> failed;
+  io::Column<double> weight, p, m2miss;
+  io::Column<bool> selected;
+  EventTable(const std::string& path, const std::string& input)
+      : file(path, "kaonlab-pnn-selection", "1", version(), {{"input", input}}), t(file.table("events")),
+        index(t.column<std::uint64_t>("index", "", "event index (join key with the reco ntuple's /events/index)")),
+        mode(t.column<std::int32_t>("truth_mode", "", "generated decay mode id (row of /modes/name of the reco ntuple)")),
+        stage(t.column<std::int32_t>("stage", "", "cuts passed in order = row of /cuts/name of the first failed cut (number of cuts: all passed)")),
+        region(t.column<std::int32_t>("region", "", "m2miss region, row of /regions/name")),
+        failed(t.column<std::int64_t>("failed", "", "bit mask of the failed cuts (bit k = row k of /cuts/name)")),
+        weight(t.column<double>("weight", "", "event weight")),
+        p(t.column<double>("p", "GeV", "pi+ candidate momentum (0: no candidate)")),
+        m2miss(t.column<double>("m2miss", "GeV^2", "GTK m2miss of the candidate")),
+        selected(t.column<bool>("selected", "", "passes every cut (R1 or R2)")) {}
+};
+
 nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cfg) {
   const auto t0 = std::chrono::steady_clock::now();
   const analysis::PnnSelection sel(cfg);
   const io::RecoNtuple nt = io::readRecoNtuple(opt.input);
+  EventTable table(opt.output + ".h5", opt.input);
 
   analysis::CutFlow flow;                              // [0] all, [k+1] after cut k (in order)
   std::array<Sum, analysis::kPnnCutCount> onlyThis{};  // fail this cut and no other
@@ -74,6 +99,17 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
     const double w = nt.weight(row);
     const std::string mode = modeName(nt.truthMode(row));
     const analysis::PnnClassification c = sel.classify(ev);
+    auto& t = table.t;
+    t.set(table.index, ev.index);
+    t.set(table.mode, nt.truthMode(row));
+    t.set(table.stage, c.stage);
+    t.set(table.region, static_cast<std::int32_t>(c.region));
+    t.set(table.failed, static_cast<std::int64_t>(c.failed));
+    t.set(table.weight, w);
+    t.set(table.p, c.p);
+    t.set(table.m2miss, c.m2miss);
+    t.set(table.selected, c.passed());
+    t.endRow();
     flow.fill(c, w);
     for (int k = 0; k < analysis::kPnnCutCount; ++k)
       if (c.failed == analysis::bit(static_cast<PnnCut>(k))) onlyThis[static_cast<std::size_t>(k)].add(w);
@@ -88,6 +124,12 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
     if ((row & 0xffff) == 0) bar.update(row);
   }
   bar.finish();
+  std::vector<std::string> cuts, regionNames;
+  for (int k = 0; k < analysis::kPnnCutCount; ++k) cuts.emplace_back(analysis::cutName(static_cast<PnnCut>(k)));
+  for (int k = 0; k < kRegions; ++k) regionNames.emplace_back(analysis::regionName(static_cast<PnnRegion>(k)));
+  table.file.writeStrings("cuts/name", cuts);
+  table.file.writeStrings("regions/name", regionNames);
+  table.file.close();
 
   nlohmann::json j;
   j["kaonlab_version"] = version();
@@ -99,6 +141,7 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
   j["card"] = opt.card;
   j["selection_card"] = pnnCardText(cfg);  // every selection value used
   j["input"] = opt.input;
+  j["events_table"] = opt.output + ".h5";
   j["events"] = nt.size();
   j["note"] =
       "NA62's calorimetric BDT is not simulated: multiply counts after calo_pion_id by its working point "
@@ -159,7 +202,8 @@ void addAnalyseCommand(CLI::App& app) {
   sub->add_flag("--print-card", opt->printCard, "print the [pnn] card of the chosen selection, every key documented, and exit");
   sub->add_option("--selection,-s", opt->selection, "pnn selection: 2018 (pi+ 15-45 GeV/c) or 2016-17 (15-35 GeV/c)")
       ->check(CLI::IsMember({"2018", "2016-17"}));
-  sub->add_option("--output,-o", opt->output, "output prefix: writes PREFIX.json (default analysis/pnn)");
+  sub->add_option("--output,-o", opt->output,
+                  "output prefix: writes PREFIX.json (summary) and PREFIX.h5 (per-event classification); default analysis/pnn");
   sub->add_flag("--quiet,-q", opt->quiet, "no progress bar and no cut-flow table");
   sub->callback([opt] {
     const analysis::PnnSelectionConfig cfg = selectionConfig(*opt);
@@ -170,13 +214,13 @@ void addAnalyseCommand(CLI::App& app) {
     if (opt->input.empty()) throw ConfigError("analyse: --input (a reco ntuple) is required");
     if (!std::filesystem::exists(opt->input))
       throw ConfigError(opt->input, 0, "", "cannot open the reco ntuple (missing file)");
-    const nlohmann::json j = runPnn(*opt, cfg);
     const std::filesystem::path out = opt->output + ".json";
     if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
+    const nlohmann::json j = runPnn(*opt, cfg);
     io::writeFileAtomically(out, j.dump(2) + "\n");
     if (!opt->quiet) {
       printCutFlow(j);
-      fmt::print("wrote {}\n", out.string());
+      fmt::print("wrote {} and {}.h5\n", out.string(), opt->output);
     }
   });
 }

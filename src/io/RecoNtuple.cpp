@@ -14,7 +14,8 @@ using reco::RecoTrack;
 namespace {
 
 constexpr const char* kFormat = "kaonlab-reco-ntuple";
-constexpr const char* kFormatVersion = "1";
+/// 2: track columns track_chi2, kaon_px/py/pz, gtk3_hit_distance (session 5)
+constexpr const char* kFormatVersion = "2";
 
 /// Per-event values that are not RecoEvent fields.
 struct EventExtra {
@@ -209,6 +210,14 @@ RecoNtuple readRecoNtuple(const fs::path& path) {
   out.tracks = in.table("tracks");
   if (in.exists("modes/name")) out.modeNames = in.strings("modes/name");
   out.attributes = in.attributes("/");
+  const auto format = out.attributes.find("format"), version = out.attributes.find("format_version");
+  if (format == out.attributes.end() || format->second != kFormat)
+    throw std::runtime_error("'" + path.string() + "' is not a kaonlab reco ntuple (root attribute format != " +
+                             kFormat + ")");
+  if (version == out.attributes.end() || version->second != kFormatVersion)
+    throw std::runtime_error("'" + path.string() + "': reco ntuple format version " +
+                             (version == out.attributes.end() ? std::string("(none)") : version->second) +
+                             ", this kaonlab reads version " + kFormatVersion + " (write it again with kaonlab simulate)");
   return out;
 }
 

@@ -5,7 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <algorithm>
 #include <nlohmann/json.hpp>
+
+#include "kaonlab/io/ColumnTable.hpp"
 #include <sstream>
 #include <string>
 
@@ -91,6 +94,15 @@ TEST(Cli, AnalyseAppliesThePnnSelectionToARecoNtuple) {
     previous = c["events"].get<std::uint64_t>();
   }
   EXPECT_EQ(a18["cut_flow"][0]["events"].get<std::uint64_t>(), 20000u);
+  {  // the per-event table: one row per event, `selected` agrees with the JSON count
+    const kaonlab::io::H5InputFile h5(d / "a18.h5");
+    const auto ev = h5.table("events");
+    ASSERT_EQ(ev.rows(), 20000u);
+    const std::vector<double> sel = ev.asDouble("selected");
+    EXPECT_EQ(static_cast<std::uint64_t>(std::count(sel.begin(), sel.end(), 1.0)),
+              a18["selected"]["pinunu"]["events"].get<std::uint64_t>());
+    EXPECT_EQ(h5.strings("cuts/name").size(), a18["cut_flow"].size() - 1);
+  }
   const std::uint64_t n18 = a18["selected"]["pinunu"]["events"], n16 = a16["selected"]["pinunu"]["events"];
   EXPECT_EQ(a18["cut_flow"].back()["events"].get<std::uint64_t>(), n18);
   EXPECT_LT(n16, n18);

@@ -332,6 +332,29 @@ TEST(RecoNtuple, BadInputsAreRejected) {
   }
 }
 
+TEST(RecoNtuple, ReaderRefusesAnotherFormatOrVersionNamingTheFile) {
+  // a file of another format, and a reco ntuple of an older format version (fewer columns)
+  ScratchDir dir;
+  for (const auto& [format, version] : {std::pair<std::string, std::string>{"kaonlab-truth-ntuple", "2"},
+                                        std::pair<std::string, std::string>{"kaonlab-reco-ntuple", "1"}}) {
+    const auto path = dir / (format + version + ".h5");
+    {
+      io::H5OutputFile f(path, format, version, "v");
+      auto& events = f.table("events");
+      events.column<std::uint64_t>("index");
+      auto& tracks = f.table("tracks");
+      tracks.column<std::uint64_t>("event");
+      f.close();
+    }
+    try {
+      (void)io::readRecoNtuple(path);
+      FAIL() << "expected an exception for " << format << " " << version;
+    } catch (const std::runtime_error& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string()), std::string::npos) << e.what();
+    }
+  }
+}
+
 // Cross-check with the Python tools people will use: h5py (and pandas when present).
 TEST(RecoNtuple, ReadableWithH5py) {
   std::string python;
