@@ -19,6 +19,16 @@
 using namespace kaonlab;
 using namespace kaonlab::detector;
 
+namespace {
+/// K+ -> mu+ nu events (one muon track per event) for the simulated-track checks.
+generator::Generator kmu2Generator(std::uint64_t seed) {
+  generator::GeneratorConfig gc;
+  gc.seed = seed;
+  gc.modes = {"kmu2"};
+  return generator::Generator(gc);
+}
+}  // namespace
+
 TEST(StrawScatteringTail, ChiCAgreesWithDirectFormulaForCarbon) {
   // Direct Moliere/Bethe formula chi_c^2 = 0.157 Z(Z+1) x / A / (p beta)^2 (MeV^2, x in g/cm^2)
   // for carbon (Z = 6, A = 12.011) with x = 0.45% of X0(C) = 42.70 g/cm^2 (PDG table value):
@@ -92,10 +102,7 @@ TEST(StrawScatteringTail, SimulatedTracksAreKinkedAtTheExpectedRate) {
   DetectorConfig dc;
   dc.accidentals.enabled = false;
   const FastSimulation sim(dc, generator::BeamConfig{});
-  generator::GeneratorConfig gc;
-  gc.seed = 11;
-  gc.modes = {"kmu2"};
-  const generator::Generator gen(gc);
+  const generator::Generator gen = kmu2Generator(11);
   generator::TruthEvent ev;
   DetectorEvent de;
   double expected = 0;
@@ -182,10 +189,7 @@ TEST(Gtk3ScatteringTail, KaonKinksFollowRutherfordLawAndShiftTheMeasuredSlopes) 
   EXPECT_GT(tail.probability(), 0.01);
   EXPECT_LT(tail.probability(), 0.03);
 
-  generator::GeneratorConfig gc;
-  gc.seed = 5;
-  gc.modes = {"kmu2"};
-  const generator::Generator gen(gc);
+  const generator::Generator gen = kmu2Generator(5);
   generator::TruthEvent ev;
   DetectorEvent de;
   std::vector<double> u;
@@ -256,10 +260,7 @@ TEST(StrawTrackChi2, TracksWithoutHardScatterFollowChi2WithThreeDof) {
   DetectorConfig dc;
   dc.accidentals.enabled = false;
   const FastSimulation sim(dc, generator::BeamConfig{});
-  generator::GeneratorConfig gc;
-  gc.seed = 21;
-  gc.modes = {"kmu2"};
-  const generator::Generator gen(gc);
+  const generator::Generator gen = kmu2Generator(21);
   generator::TruthEvent ev;
   DetectorEvent de;
   std::vector<double> chi2;
