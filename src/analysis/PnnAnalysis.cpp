@@ -189,23 +189,28 @@ class ModeRunner {
     rec_.reconstruct(s.det, s.reco);
     out.cls = sel_.classify(s.reco);
     const auto& cls = out.cls;
-    // CHOD/NewCHOD multiplicity veto of the event's untracked charged particles replaced by
-    // the probability that none of them gives an in-time hit (chodMissProbability), when the
-    // one-track cut fails only through that veto (at most maxTracks STRAW tracks)
+    // multiplicity veto of the event's untracked charged particles replaced by its
+    // probability (untrackedWeights), when the one-track cut can fail only through that veto
+    // (at most maxTracks STRAW tracks)
     const bool oneTrackOk = static_cast<int>(s.reco.nTracks) <= cfg_.selection.maxTracks;
     bool anyChod = false;
     for (std::size_t i = 0; i < s.det.nUntracked; ++i) anyChod |= s.det.untracked[i].chod || s.det.untracked[i].newChod;
     const bool chodWeighted =
         cfg_.normalisation.weightChodMultiplicity && cfg_.selection.chodMultiplicityVeto && anyChod && oneTrackOk;
-    const double fChod = chodWeighted ? chodMissProbability(s) : 1.0;
-    const std::uint32_t chodIgnored = chodWeighted ? bit(PnnCut::OneTrack) : 0u;
     // LKr clusters of the untracked charged particles far from the track: their random veto
-    // decision is replaced by its probability (lkrMissProbability); the rest of the photon
-    // veto is evaluated on the event re-reconstructed without those clusters (lazily)
+    // decisions (photon veto, multiplicity coincidences) are replaced by their probabilities
+    // (untrackedWeights); the rest of the photon veto is evaluated on the event
+    // re-reconstructed without those clusters (lazily)
     const reco::RecoTrack* best =
         s.reco.best >= 0 ? &s.reco.tracks[static_cast<std::size_t>(s.reco.best)] : nullptr;
-    const double fLkr = best && oneTrackOk && cfg_.normalisation.weightUntrackedLkr ? untrackedLkrMiss(s, *best) : -1.0;
-    const bool lkrWeighted = fLkr >= 0;
+    const bool weightLkr = best && oneTrackOk && cfg_.normalisation.weightUntrackedLkr;
+    const UntrackedWeights uw =
+        chodWeighted || weightLkr ? untrackedWeights(s, best, chodWeighted, weightLkr) : UntrackedWeights{};
+    const double fChod = chodWeighted ? uw.multiplicity : 1.0;
+    const std::uint32_t chodIgnored = chodWeighted ? bit(PnnCut::OneTrack) : 0u;
+    const bool lkrWeighted = weightLkr && uw.lkrWeighted;
+    // P(no photon veto from the weighted clusters | no multiplicity veto)
+    const double fLkr = !lkrWeighted ? -1.0 : (chodWeighted ? (fChod > 0 ? uw.joint / fChod : 0.0) : uw.lkrOnly);
     int vetoWithoutX = -1;  // photon veto without the weighted clusters: -1 = not computed, 0 = passes, 1 = vetoed
     auto photonWeight = [&]() -> double {  // P(the photon veto passes) for LKr-weighted events
       if (vetoWithoutX < 0) vetoWithoutX = photonVetoWithoutWeightedClusters(s, *best) ? 1 : 0;
@@ -387,94 +392,168 @@ class ModeRunner {
     return piMinus > 0 && piPlus > 0 ? other : -1;
   }
 
-  /// Probability that none of the event's untracked charged particles gives an in-time
-  /// CHOD/NewCHOD hit (the multiplicity veto of the one-track cut), from the planes each one
-  /// crossed (DetectorEvent::chodCrossings) and the fast simulation's model: the CHOD fires
-  /// with efficiency eps, else the NewCHOD with eps; the hit time is Gaussian around the
-  /// event time t0 (sigma of the plane that fired) and vetoes within +- chodWindow of the
-  /// reference time of the reconstruction (best track, else KTAG).
-  double chodMissProbability(const Scratch& s) const {
+  /// The multiplicity veto (Reconstruction::multiplicityVeto, NA62 MultiplicitySelection) of
+  /// the event's untracked charged particles and the photon veto of their LKr clusters, with
+  /// the random detector decisions replaced by their probabilities.
+  /// Per particle i (fast-simulation model): the CHOD (H + V slab pair) fires in time with
+  /// probability eC, the NewCHOD with eN, independently; its LKr cluster is an extra cluster
+  /// of the multiplicity window with probability m, and in the photon-veto window with v
+  /// (both from the cluster time and energy, lkrWindows; brute force, 0 or 1, for a cluster too
+  /// near the track to be weighted). One particle vetoes through a coincidence (CHOD and
+  /// NewCHOD, or the LKr with either); two particles with a CHOD pair each exceed the three
+  /// extra slabs. Coincidences between different particles are neglected (they are far apart:
+  /// the brute-force comparison PnnPhysics.WeightedChodMultiplicityVetoAgreesWithBruteForce
+  /// tests it). With A_i = P(no CHOD, survives) and B_i = P(CHOD, survives):
+  ///   P(no multiplicity veto) = prod A + sum_i B_i prod_{j != i} A_j,
+  /// A_i = (1 - eC)[(1 - m) + m (1 - eN)], B_i = eC (1 - eN)(1 - m); `joint` is the same
+  /// with the LKr terms restricted to no photon veto: (1 - m) -> P(neither window),
+  /// m -> P(multiplicity window only).
+  struct UntrackedWeights {
+    double multiplicity = 1.0;  ///< P(no multiplicity veto)
+    double joint = 1.0;         ///< P(no multiplicity veto and no photon veto from the weighted LKr clusters)
+    double lkrOnly = 1.0;       ///< P(no photon veto from the weighted LKr clusters)
+    bool lkrWeighted = false;   ///< some particle's LKr cluster is weighted (lkrWeightable)
+  };
+  UntrackedWeights untrackedWeights(const Scratch& s, const reco::RecoTrack* best, bool multiplicity,
+                                    bool weightLkr) const {
     const auto& c = detCfg_.chod;
     const double t0 = s.truth.beamOrigin.e;
-    const double tRef = s.reco.best >= 0 ? s.reco.tracks[static_cast<std::size_t>(s.reco.best)].time : s.det.ktag.time;
-    const double w = cfg_.reco.chodWindow;
-    auto outOfTime = [&](double sigma) {
+    const double tRef = best ? best->time : s.det.ktag.time;
+    auto inTime = [&](double sigma, double w) {
       const double a = (tRef - w - t0) / (sigma * std::numbers::sqrt2), b = (tRef + w - t0) / (sigma * std::numbers::sqrt2);
-      return 1.0 - 0.5 * (std::erf(b) - std::erf(a));
+      return 0.5 * (std::erf(b) - std::erf(a));
     };
-    const double eps = c.efficiency;
-    const double qChod = eps * outOfTime(c.chodSigmaTime);      // fired, out of time (NewCHOD not read)
-    const double qNew = (1.0 - eps) + eps * outOfTime(c.newChodSigmaTime);
-    double p = 1.0;
+    const double eChod = c.efficiency * inTime(c.chodSigmaTime, cfg_.reco.chodWindow);
+    const double eNew = c.efficiency * inTime(c.newChodSigmaTime, cfg_.reco.newChodWindow);
+    UntrackedWeights w;
+    // running sums for prod A and sum_i B_i prod_{j != i} A_j (multiplicity-only and joint)
+    double a = 1, b = 0, aj = 1, bj = 0;
     for (std::size_t i = 0; i < s.det.nUntracked; ++i) {
       const auto& x = s.det.untracked[i];
-      const double qn = x.newChod ? qNew : 1.0;
-      p *= x.chod ? qChod + (1.0 - eps) * qn : qn;
+      const double eC = x.chod ? eChod : 0.0, eN = x.newChod ? eNew : 0.0;
+      double m = 0, none = 1, mOnly = 0;  // P(mult window), P(neither window), P(mult window, no photon veto)
+      if (best && weightLkr && lkrWeightable(x, *best)) {
+        const LkrWindowProbabilities lp = lkrWindowProbabilities(x, t0, tRef);
+        m = lp.multiplicity;
+        none = 1.0 - lp.photonVeto - lp.multiplicity + lp.both;
+        mOnly = lp.multiplicity - lp.both;
+        w.lkrOnly *= 1.0 - lp.photonVeto;
+        w.lkrWeighted = true;
+      } else if (best && x.lkr) {
+        m = extraLkrCluster(s, x.truthIndex, tRef) ? 1.0 : 0.0;  // simulated cluster (photon veto brute force)
+        none = 1.0 - m;
+        mOnly = m;
+      }
+      if (!multiplicity) continue;
+      const double ai = (1 - eC) * ((1 - m) + m * (1 - eN)), bi = eC * (1 - eN) * (1 - m);
+      const double aij = (1 - eC) * (none + mOnly * (1 - eN)), bij = eC * (1 - eN) * none;
+      b = b * ai + a * bi;
+      a *= ai;
+      bj = bj * aij + aj * bij;
+      aj *= aij;
     }
-    return p;
+    w.multiplicity = multiplicity ? a + b : 1.0;
+    w.joint = multiplicity ? aj + bj : w.lkrOnly;
+    return w;
+  }
+  /// A simulated LKr cluster of truth particle `truthIndex` that is extra activity of the
+  /// multiplicity veto (energy-dependent window around tRef, beyond lkrExtraMinDistance of
+  /// every track impact).
+  bool extraLkrCluster(const Scratch& s, int truthIndex, double tRef) const {
+    const double d2 = cfg_.reco.lkrExtraMinDistance * cfg_.reco.lkrExtraMinDistance;
+    for (std::size_t c = 0; c < s.det.nLkr; ++c) {
+      const auto& cl = s.det.lkr[c];
+      if (cl.truthIndex != truthIndex) continue;
+      const auto [early, late] = rec_.lkrExtraWindow(cl.energy);
+      const double dt = cl.time - tRef;
+      if (!(dt > -early && dt < late)) continue;
+      bool near = false;
+      for (std::size_t k = 0; k < s.reco.nTracks && !near; ++k) {
+        const double dx = cl.x - s.reco.tracks[k].lkrX, dy = cl.y - s.reco.tracks[k].lkrY;
+        near = dx * dx + dy * dy <= d2;
+      }
+      if (!near) return true;
+    }
+    return false;
   }
 
   /// Untracked charged particles whose LKr impact is far from the track (beyond the
   /// track-distance cut + kLkrMargin, so neither the position smearing nor cluster merging
-  /// can bring their cluster near the track): product of the probabilities that their
-  /// cluster does not veto; -1 when there is none (no weighting).
+  /// can bring their cluster near the track): their cluster's veto decisions are weighted.
   static constexpr double kLkrMargin = 60.0 * units::mm;
   bool lkrWeightable(const detector::UntrackedCharged& x, const reco::RecoTrack& t) const {
-    return x.lkr && std::hypot(x.lkrX - t.lkrX, x.lkrY - t.lkrY) > cfg_.reco.lkrTrackDistance + kLkrMargin;
+    return x.lkr && std::hypot(x.lkrX - t.lkrX, x.lkrY - t.lkrY) >
+                        std::max(cfg_.reco.lkrTrackDistance, cfg_.reco.lkrExtraMinDistance) + kLkrMargin;
   }
-  double untrackedLkrMiss(const Scratch& s, const reco::RecoTrack& t) const {
-    double p = -1.0;
-    const double t0 = s.truth.beamOrigin.e;
-    const double tRef = t.time;
-    for (std::size_t i = 0; i < s.det.nUntracked; ++i) {
-      const auto& x = s.det.untracked[i];
-      if (!lkrWeightable(x, t)) continue;
-      p = (p < 0 ? 1.0 : p) * lkrMissProbability(x, t0, tRef);
-    }
-    return p;
-  }
-  /// Probability that the LKr deposit of a charged particle (fast-simulation model:
-  /// muon MIP; electron shower; hadron MIP or, with the interaction probability, a shower
-  /// with E/p ~ clamp(Gaussian)) makes no in-time cluster of the photon veto: cluster time
-  /// Gaussian around t0 with the resolution at the smeared energy, veto window of the
-  /// reconstruction at that energy around tRef. Gaussian averages: 128-point midpoint rule
-  /// over +-6 sigma.
-  double lkrMissProbability(const detector::UntrackedCharged& x, double t0, double tRef) const {
+  /// Probabilities that the LKr deposit of a charged particle (fast-simulation model: muon
+  /// MIP; electron shower; hadron MIP or, with the interaction probability, a shower with
+  /// E/p ~ clamp(Gaussian)) makes an in-time cluster of the photon veto (photon-veto window
+  /// at the smeared energy around tRef), a cluster of the multiplicity veto's extra-LKr window
+  /// (lkrExtraWindow), and both: cluster time Gaussian around t0 with the resolution at the
+  /// smeared energy. Gaussian averages: 128-point midpoint rule over +-6 sigma.
+  struct LkrWindowProbabilities {
+    double photonVeto = 0, multiplicity = 0, both = 0;
+  };
+  LkrWindowProbabilities lkrWindowProbabilities(const detector::UntrackedCharged& x, double t0, double tRef) const {
     const auto& l = detCfg_.lkr;
     const auto& rc = cfg_.reco;
-    auto noVeto = [&](double e) {
-      if (e <= 0 || e < rc.lkrMinEnergy) return 1.0;  // no cluster, or below the veto threshold
-      const double f = std::clamp((e / units::GeV - 1.0) / 14.0, 0.0, 1.0);
-      const double window = rc.lkrWindowLowE + f * (rc.lkrWindowHighE - rc.lkrWindowLowE);
+    using P = LkrWindowProbabilities;
+    auto windows = [&](double e) -> P {
+      if (e <= 0) return {};  // no cluster
       const double sigma = sim_.lkrSigmaTime(e) * std::numbers::sqrt2;
-      return 1.0 - 0.5 * (std::erf((tRef + window - t0) / sigma) - std::erf((tRef - window - t0) / sigma));
+      auto prob = [&](double lo, double hi) {
+        return hi > lo ? 0.5 * (std::erf((hi - t0) / sigma) - std::erf((lo - t0) / sigma)) : 0.0;
+      };
+      P r;
+      double vLo = 0, vHi = 0, mLo = 0, mHi = 0;
+      if (e >= rc.lkrMinEnergy) {
+        const double f = std::clamp((e / units::GeV - 1.0) / 14.0, 0.0, 1.0);
+        const double window = rc.lkrWindowLowE + f * (rc.lkrWindowHighE - rc.lkrWindowLowE);
+        vLo = tRef - window;
+        vHi = tRef + window;
+        r.photonVeto = prob(vLo, vHi);
+      }
+      const auto [early, late] = rec_.lkrExtraWindow(e);
+      if (early + late > 0) {
+        mLo = tRef - early;
+        mHi = tRef + late;
+        r.multiplicity = prob(mLo, mHi);
+      }
+      if (r.photonVeto > 0 && r.multiplicity > 0) r.both = prob(std::max(vLo, mLo), std::min(vHi, mHi));
+      return r;
     };
     auto gaussAverage = [](auto&& fn) {
       constexpr int kN = 128;
       constexpr double kRange = 6.0, dg = 2.0 * kRange / kN;
-      double sum = 0, norm = 0;
+      P sum;
+      double norm = 0;
       for (int k = 0; k < kN; ++k) {
         const double g = -kRange + (k + 0.5) * dg;
         const double wg = std::exp(-0.5 * g * g);
-        sum += wg * fn(g);
+        const P v = fn(g);
+        sum.photonVeto += wg * v.photonVeto;
+        sum.multiplicity += wg * v.multiplicity;
+        sum.both += wg * v.both;
         norm += wg;
       }
-      return sum / norm;
+      return P{sum.photonVeto / norm, sum.multiplicity / norm, sum.both / norm};
     };
     const int a = std::abs(x.lkrPdgId);
     const double pm = x.lkrMomentum;
-    const auto mip = [&](double g) { return noVeto(l.mipMean + l.mipSigma * g); };
+    const auto mip = [&](double g) { return windows(l.mipMean + l.mipSigma * g); };
     if (a == pdg::kElectron) {
       const double et = std::sqrt(pm * pm + mE_ * mE_);
       const double se = sim_.lkrSigmaE(et);
-      return gaussAverage([&](double g) { return noVeto(et + se * g); });
+      return gaussAverage([&](double g) { return windows(et + se * g); });
     }
     if (a == pdg::kMuon) return gaussAverage(mip);
     const double pInt = 1.0 - std::exp(-l.pionInteractionLengths);
-    const double shower = gaussAverage([&](double g) {
-      return noVeto(std::clamp(l.pionEoverPMean + l.pionEoverPSigma * g, 0.05, 1.05) * pm);
+    const P shower = gaussAverage([&](double g) {
+      return windows(std::clamp(l.pionEoverPMean + l.pionEoverPSigma * g, 0.05, 1.05) * pm);
     });
-    return pInt * shower + (1.0 - pInt) * gaussAverage(mip);
+    const P m = gaussAverage(mip);
+    return P{pInt * shower.photonVeto + (1 - pInt) * m.photonVeto, pInt * shower.multiplicity + (1 - pInt) * m.multiplicity,
+             pInt * shower.both + (1 - pInt) * m.both};
   }
   /// Photon-veto decision of the event re-reconstructed without the LKr clusters of the
   /// LKr-weighted untracked particles (their CHOD hits are irrelevant to the photon veto).

@@ -227,6 +227,11 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
   r.ircSacWindow = rt.number("irc_sac_window_ns", r.ircSacWindow / ns, 0, 1e3) * ns;
   r.lkrTrackDistance = rt.number("lkr_track_distance_mm", r.lkrTrackDistance / mm, 0, 1e4) * mm;
   r.muv3Window = rt.number("muv3_window_ns", r.muv3Window / ns, 0, 1e3) * ns;
+  // multiplicity veto (NA62 MultiplicitySelection, Reconstruction::Config)
+  r.chodWindow = rt.number("chod_window_ns", r.chodWindow / ns, 0, 1e3) * ns;
+  r.newChodWindow = rt.number("newchod_window_ns", r.newChodWindow / ns, 0, 1e3) * ns;
+  r.maxExtraChodSlabs = static_cast<int>(rt.integer("max_extra_chod_slabs", r.maxExtraChodSlabs, 0, 1000));
+  r.chodLkrMaxDistance = rt.number("chod_lkr_max_distance_mm", r.chodLkrMaxDistance / mm, 0, 1e4) * mm;
   rt.finish();
 }
 

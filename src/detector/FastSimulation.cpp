@@ -777,8 +777,6 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   // CHOD/NewCHOD hit (DetectorEvent::chod, for the multiplicity veto); no random numbers are
   // drawn for particles that cross neither (photons), so their streams are unchanged.
   auto untrackedChodHit = [&] {
-    const Crossing* c = nullptr;
-    double sigmaT = 0;
     // (the LKr record only for a charged particle there: photons come through here too)
     if (chod || newchod || (lkr && lkr->pdgId != pdg::kPhoton && charge(lkr->pdgId) != 0)) {
       UntrackedCharged* x = DetectorEvent::push(out.untracked, out.nUntracked, out.overflow);
@@ -792,17 +790,16 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
         }
       }
     }
-    if (chod && rng.uniform32() < cfg_.chod.efficiency) {
-      c = chod;
-      sigmaT = cfg_.chod.chodSigmaTime;
-    } else if (newchod && rng.uniform32() < cfg_.chod.efficiency) {
-      c = newchod;
-      sigmaT = cfg_.chod.newChodSigmaTime;
-    }
-    if (!c) return;
-    const double t = t0 + sigmaT * rng.gaussian();
-    ChodHit* h = DetectorEvent::push(out.chod, out.nChod, out.overflow);
-    if (h) *h = {c->position.x, c->position.y, t, c == newchod, truthIndex};
+    // the CHOD (an H + V slab pair) and the NewCHOD fire independently, each with the
+    // efficiency: the multiplicity veto needs coincidences between them (and the LKr)
+    auto hit = [&](const Crossing* c, double sigmaT, bool isNewChod) {
+      if (!c || !(rng.uniform32() < cfg_.chod.efficiency)) return;
+      const double t = t0 + sigmaT * rng.gaussian();
+      ChodHit* h = DetectorEvent::push(out.chod, out.nChod, out.overflow);
+      if (h) *h = {c->position.x, c->position.y, t, isNewChod, truthIndex};
+    };
+    hit(chod, cfg_.chod.chodSigmaTime, false);
+    hit(newchod, cfg_.chod.newChodSigmaTime, true);
   };
   if (nCh < cfg_.straw.minChambers) {
     untrackedChodHit();

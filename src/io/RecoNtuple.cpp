@@ -55,7 +55,7 @@ void eventColumns(Col&& col, Ev& e, Extra& x) {
   col("n_lkr_extra", "", "in-time LKr clusters not associated with any track", e.nLkrExtra);
   col("chanti_veto", "", "CHANTI veto (same time reference)", e.chantiVeto);
   col("n_chod_extra", "", "in-time CHOD/NewCHOD hits of charged particles without a STRAW track", e.nChodExtra);
-  col("chod_veto", "", "CHOD/NewCHOD multiplicity veto: n_chod_extra > 0", e.chodVeto);
+  col("chod_veto", "", "multiplicity veto (NA62 MultiplicitySelection: > 3 extra CHOD slabs or CHOD/NewCHOD/LKr extra activity in coincidence)", e.chodVeto);
   col("has_vertex3", "", "a three-track vertex was found", e.hasVertex3);
   col("vertex3_track0", "", "first track of the three-track vertex (index within the event; -1 none)", e.vertex3Tracks[0]);
   col("vertex3_track1", "", "second track of the three-track vertex (-1 none)", e.vertex3Tracks[1]);

@@ -137,6 +137,14 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
               cfg_.chantiWindow >= 0 && cfg_.muv3Window >= 0 && cfg_.chodWindow >= 0,
           "windows", "veto windows must be >= 0");
   require(cfg_.lkrTrackDistance >= 0 && cfg_.lkrAssociationDistance >= 0, "lkr_track_distance_mm", "must be >= 0");
+  require(cfg_.newChodWindow >= 0 && cfg_.maxExtraChodSlabs >= 0 && cfg_.chodNewChodMaxDx >= 0 &&
+              cfg_.chodNewChodMaxDy >= 0 && cfg_.chodNewChodMaxDt >= 0 && cfg_.chodLkrMaxDistance >= 0 &&
+              cfg_.chodLkrMaxDt >= 0 && cfg_.newChodLkrMaxDx >= 0 && cfg_.newChodLkrMaxDy >= 0 &&
+              cfg_.lkrExtraMinDistance >= 0 && cfg_.lkrExtraMinEnergy >= 0 &&
+              cfg_.lkrExtraLowEnergy >= cfg_.lkrExtraMinEnergy && cfg_.lkrExtraHighEnergy >= cfg_.lkrExtraLowEnergy &&
+              cfg_.lkrExtraWindowLowE >= 0 && cfg_.lkrExtraEarlyMidE >= 0 && cfg_.lkrExtraLateMidE >= 0 &&
+              cfg_.lkrExtraWindowHighE >= 0,
+          "multiplicity", "multiplicity-veto windows, distances and slab count must be >= 0 (energies increasing)");
   for (double m : cfg_.threeTrackMasses) require(m >= 0, "three_track_masses", "must be >= 0");
   zStraw1_ = det.straw.z[0];
   zGtk3_ = det.gtk.z[2];
@@ -247,6 +255,51 @@ double Reconstruction::threeTrackMass(const RecoEvent& ev, const std::array<int,
   FourVector s;
   for (int k = 0; k < 3; ++k) s += FourVector::fromMass(ev.tracks[idx[k]].momentum, masses[k]);
   return s.m();
+}
+
+void Reconstruction::multiplicityVeto(const DetectorEvent& in, RecoEvent& out, double tRef,
+                                      const std::array<Vector3, RecoEvent::kMaxTracks>& impact) const {
+  // NA62 MultiplicitySelection.cc (see Config): the extra CHOD/NewCHOD hits are those of
+  // charged particles without a STRAW track (the tracks' own CHOD signals are in StrawTrack)
+  std::array<const detector::ChodHit*, DetectorEvent::kMaxChod> chod{}, newChod{};
+  std::size_t nC = 0, nN = 0;
+  for (std::size_t h = 0; h < in.nChod; ++h) {
+    const auto& c = in.chod[h];
+    if (c.newChod) {
+      if (std::abs(c.time - tRef) < cfg_.newChodWindow) newChod[nN++] = &c;
+    } else if (std::abs(c.time - tRef) < cfg_.chodWindow) {
+      chod[nC++] = &c;
+    }
+  }
+  out.nChodExtra = static_cast<int>(nC + nN);
+  // one CHOD hit is one horizontal + one vertical slab
+  bool veto = 2 * static_cast<int>(nC) > cfg_.maxExtraChodSlabs;
+  for (std::size_t i = 0; i < nC && !veto; ++i)
+    for (std::size_t j = 0; j < nN && !veto; ++j)
+      veto = std::abs(chod[i]->x - newChod[j]->x) < cfg_.chodNewChodMaxDx &&
+             std::abs(chod[i]->y - newChod[j]->y) < cfg_.chodNewChodMaxDy &&
+             std::abs(chod[i]->time - newChod[j]->time) < cfg_.chodNewChodMaxDt;
+  if (!veto && nC + nN > 0) {
+    const double dMin2 = cfg_.lkrExtraMinDistance * cfg_.lkrExtraMinDistance;
+    for (std::size_t c = 0; c < in.nLkr && !veto; ++c) {
+      const auto& cl = in.lkr[c];
+      const auto [early, late] = lkrExtraWindow(cl.energy);
+      const double dt = cl.time - tRef;
+      if (!(dt > -early && dt < late)) continue;
+      bool near = false;
+      for (std::size_t k = 0; k < out.nTracks && !near; ++k) {
+        const double dx = cl.x - impact[k].x, dy = cl.y - impact[k].y;
+        near = dx * dx + dy * dy <= dMin2;
+      }
+      if (near) continue;
+      for (std::size_t i = 0; i < nC && !veto; ++i)
+        veto = std::hypot(chod[i]->x - cl.x, chod[i]->y - cl.y) < cfg_.chodLkrMaxDistance &&
+               std::abs(chod[i]->time - cl.time) < cfg_.chodLkrMaxDt;
+      for (std::size_t j = 0; j < nN && !veto; ++j)
+        veto = std::abs(newChod[j]->x - cl.x) < cfg_.newChodLkrMaxDx && std::abs(newChod[j]->y - cl.y) < cfg_.newChodLkrMaxDy;
+    }
+  }
+  out.chodVeto = veto;
 }
 
 void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const {
@@ -416,10 +469,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
   out.photonVeto = out.lavVeto || out.ircVeto || out.sacVeto || out.lkrVeto;
   for (std::size_t h = 0; h < in.nChanti; ++h)
     if (std::abs(in.chanti[h].time - tRef) < cfg_.chantiWindow) out.chantiVeto = true;
-  // multiplicity: CHOD/NewCHOD hits of charged particles without a STRAW track
-  for (std::size_t h = 0; h < in.nChod; ++h)
-    if (std::abs(in.chod[h].time - tRef) < cfg_.chodWindow) ++out.nChodExtra;
-  out.chodVeto = out.nChodExtra > 0;
+  multiplicityVeto(in, out, tRef, impact);
 
   // ---- best three-track vertex
   if (out.nTracks >= 3) {

@@ -413,3 +413,50 @@ TEST(Vetoes, LkrClusterNearTheTrackJoinsItsEnergyOtherwiseItVetoes) {
   }
   EXPECT_EQ(tested, 20);
 }
+
+TEST(Vetoes, MultiplicityVetoNeedsCoincidencesAsInNa62) {
+  // NA62 MultiplicitySelection.cc (Reconstruction::Config "Multiplicity veto"): extra
+  // activity of a charged particle without a STRAW track vetoes only in coincidence
+  // (CHOD-NewCHOD within 250 x 140 mm and 15 ns, CHOD-LKr within 130 mm and 15 ns,
+  // NewCHOD-LKr within 250 x 140 mm) or when the extra CHOD slabs exceed 3 (two CHOD hits of
+  // one H + V pair each); a lone CHOD or NewCHOD hit, or hits outside the windows, do not.
+  DetectorConfig dc;
+  dc.accidentals.enabled = false;
+  Chain c("pinunu", 909, dc);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  int tested = 0;
+  for (std::uint64_t i = 0; i < 2000 && tested < 20; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    const auto* t0 = selectTrack(re);
+    if (!t0 || re.chodVeto || de.nChod != 0 || de.nLkr + 1 > de.lkr.size()) continue;
+    const double time = t0->time;
+    // extra activity 400 mm from the track impact on the LKr, on the opposite side
+    const double r = std::hypot(t0->lkrX, t0->lkrY);
+    const double x = -400.0 * t0->lkrX / r, y = -400.0 * t0->lkrY / r;
+    auto veto = [&](std::initializer_list<ChodHit> hits, bool lkr, double dxLkr = 0.0) {
+      DetectorEvent d = de;
+      for (const auto& h : hits) d.chod[d.nChod++] = h;
+      if (lkr) d.lkr[d.nLkr++] = LkrCluster{1.0, x + dxLkr, y, time, -1, ClusterType::Photon, true};
+      reco::RecoEvent rr;
+      c.rec.reconstruct(d, rr);
+      return rr.chodVeto;
+    };
+    const ChodHit chod{x, y, time, false, -1}, newChod{x + 20.0, y, time, true, -1};
+    EXPECT_FALSE(veto({chod}, false));
+    EXPECT_FALSE(veto({newChod}, false));
+    EXPECT_TRUE(veto({chod, newChod}, false));
+    EXPECT_FALSE(veto({chod, ChodHit{x + 300.0, y, time, true, -1}}, false));  // 300 mm apart in x
+    EXPECT_FALSE(veto({chod, ChodHit{x + 20.0, y, time + 6.0, true, -1}}, false));  // NewCHOD hit out of its 5 ns
+    EXPECT_TRUE(veto({chod, ChodHit{x, y + 200.0, time, false, -1}}, false));  // two CHOD pairs: 4 slabs > 3
+    EXPECT_TRUE(veto({chod}, true));                 // CHOD-LKr
+    EXPECT_FALSE(veto({chod}, true, 200.0));         // 200 mm apart: > 130 mm
+    EXPECT_TRUE(veto({newChod}, true, 200.0));       // NewCHOD-LKr: 180 mm in x < 250 mm
+    EXPECT_FALSE(veto({}, true));                    // the lone cluster is the photon veto's business
+    ++tested;
+  }
+  EXPECT_EQ(tested, 20);
+}

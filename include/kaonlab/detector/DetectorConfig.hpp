@@ -217,7 +217,7 @@ struct ChodConfig {
   double zChod = 239.009 * m;           ///< V plane, §2.1 [FW-GA]
   double chodRMin = 130.0 * mm, chodRMax = 1100.0 * mm;  ///< §2.1
   double chodSigmaTime = 0.2 * ns;      ///< §3 (M)
-  double efficiency = 0.99;             ///< per plane (model)
+  double efficiency = 0.99;             ///< per detector for a charged particle: CHOD (H + V slab pair) and NewCHOD fire independently (model)
 };
 
 struct LkrConfig {

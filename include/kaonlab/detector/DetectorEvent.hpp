@@ -102,7 +102,7 @@ struct Gtk3Hit {
 struct ChodHit {
   double x = 0, y = 0;  ///< mm, at the plane that gave the hit
   double time = 0;      ///< ns
-  bool newChod = false; ///< the hit is from the NewCHOD (the CHOD missed it or was not crossed)
+  bool newChod = false; ///< the hit is from the NewCHOD (else from the CHOD: an H + V slab pair)
   int truthIndex = -1;
 };
 

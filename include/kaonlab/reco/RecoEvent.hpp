@@ -74,8 +74,9 @@ struct RecoEvent {
   // vetoes, w.r.t. the best track time (or the KTAG time without a track)
   bool lavVeto = false, ircVeto = false, sacVeto = false, lkrVeto = false, photonVeto = false;
   int nLkrExtra = 0;         ///< in-time LKr clusters not associated with any track
-  /// In-time CHOD/NewCHOD hits of charged particles without a STRAW track (multiplicity
-  /// veto, na62-detector.md §4.3); chodVeto = nChodExtra > 0
+  /// In-time CHOD/NewCHOD hits of charged particles without a STRAW track; chodVeto = the
+  /// multiplicity veto of NA62's MultiplicitySelection (Reconstruction::Config: more than 3
+  /// extra CHOD slabs, or extra CHOD-NewCHOD, CHOD-LKr or NewCHOD-LKr activity in coincidence)
   int nChodExtra = 0;
   bool chodVeto = false;
   bool chantiVeto = false;

@@ -5,6 +5,7 @@
 // best three-track vertex. Allocation-free and deterministic; algorithms in docs/detector.md.
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "kaonlab/core/FourVector.hpp"
 #include "kaonlab/core/Units.hpp"
@@ -66,10 +67,33 @@ class Reconstruction {
     double lkrAssociationDistance = 50.0 * units::mm;  ///< track-cluster association for E/p (model)
     double lkrMinEnergy = 0.0;                 ///< GeV
     double chantiWindow = 3.0 * units::ns;     ///< §4.3 (iv)
-    /// CHOD/NewCHOD multiplicity veto: hits of untracked charged particles within this window
-    /// (§4.3 "multiplicity: CHOD/NewCHOD/LKr coincidences"; the window is a model, 3 sigma of
-    /// the 1 ns NewCHOD resolution)
-    double chodWindow = 3.0 * units::ns;
+    // Multiplicity veto (RecoEvent::chodVeto), NA62's rule: na62fw
+    // NA62Analysis/Analyzers/PnnAnalyzers/src/MultiplicitySelection.cc (2017-era defaults, the
+    // repository of na62-detector.md [FW-GA]). Extra = not the track's: CHOD hits (one CHOD
+    // hit = one H + one V slab) in time with the track, NewCHOD hits in time, LKr clusters
+    // further than lkrExtraMinDistance from every track impact in an energy-dependent window.
+    // The event is vetoed when the extra CHOD slabs exceed maxExtraChodSlabs or when two
+    // detectors see extra activity in coincidence: CHOD-NewCHOD, CHOD-LKr or NewCHOD-LKr.
+    // A lone extra hit in one detector does not veto (a lone LKr cluster is the photon veto's).
+    double chodWindow = 7.0 * units::ns;       ///< CutTimeDiffTrackCHODSlab
+    double newChodWindow = 5.0 * units::ns;    ///< CutTimeDiffNewCHODExtra
+    int maxExtraChodSlabs = 3;                 ///< MaxNCHODSlabs
+    double chodNewChodMaxDx = 250.0 * units::mm;  ///< CutMaxXDistanceCHODNewCHODCoincidence
+    double chodNewChodMaxDy = 140.0 * units::mm;  ///< CutMaxYDistanceCHODNewCHODCoincidence
+    double chodNewChodMaxDt = 15.0 * units::ns;   ///< CutTimeDiffCHODNewCHODCoincidence
+    double chodLkrMaxDistance = 130.0 * units::mm;  ///< CutMaxDistanceCHODLKrCoincidence
+    double chodLkrMaxDt = 15.0 * units::ns;         ///< CutTimeDiffCHODLKrCoincidence
+    double newChodLkrMaxDx = 250.0 * units::mm;   ///< CutMaxXDistanceNewCHODLKrCoincidence
+    double newChodLkrMaxDy = 140.0 * units::mm;   ///< CutMaxYDistanceNewCHODLKrCoincidence
+    double lkrExtraMinDistance = 100.0 * units::mm;  ///< CutMinDistanceLKrExtra
+    double lkrExtraMinEnergy = 0.05 * units::GeV;    ///< CutEnergyLKrExtra (50 MeV)
+    double lkrExtraLowEnergy = 0.3 * units::GeV;     ///< CutLowEnergyLKrExtra
+    double lkrExtraHighEnergy = 2.0 * units::GeV;    ///< CutHighEnergyLKrExtra
+    double lkrExtraWindowLowE = 4.0 * units::ns;     ///< |t - t_track| below 0.3 GeV
+    /// 0.3-2 GeV: t_track - t in (-7, 10) ns, i.e. up to 10 ns early and 7 ns late
+    double lkrExtraEarlyMidE = 10.0 * units::ns;
+    double lkrExtraLateMidE = 7.0 * units::ns;
+    double lkrExtraWindowHighE = 10.0 * units::ns;   ///< |t - t_track| above 2 GeV
     double muv3Window = 7.0 * units::ns;       ///< §3
     /// Mass hypotheses of the three-track vertex, in the order of the tracks (m_pi each).
     std::array<double, 3> threeTrackMasses{0.13957039, 0.13957039, 0.13957039};
@@ -108,6 +132,15 @@ class Reconstruction {
     const double f = std::clamp((e / units::GeV - 1.0) / 14.0, 0.0, 1.0);
     return cfg_.lkrWindowLowE + f * (cfg_.lkrWindowHighE - cfg_.lkrWindowLowE);
   }
+  /// Time window [t_track - early, t_track + late] of an extra LKr cluster of energy e for the
+  /// multiplicity veto (MultiplicitySelection.cc); {0, 0} (no window) at or below
+  /// lkrExtraMinEnergy.
+  std::pair<double, double> lkrExtraWindow(double e) const {
+    if (e <= cfg_.lkrExtraMinEnergy) return {0.0, 0.0};
+    if (e < cfg_.lkrExtraLowEnergy) return {cfg_.lkrExtraWindowLowE, cfg_.lkrExtraWindowLowE};
+    if (e < cfg_.lkrExtraHighEnergy) return {cfg_.lkrExtraEarlyMidE, cfg_.lkrExtraLateMidE};
+    return {cfg_.lkrExtraWindowHighE, cfg_.lkrExtraWindowHighE};
+  }
   /// Invariant mass of the given three tracks with the given masses.
   static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
 
@@ -120,6 +153,9 @@ class Reconstruction {
   double cdaSigma2(double p, double zVertex) const;
 
  private:
+  /// Multiplicity veto (Config, "Multiplicity veto"): sets nChodExtra and chodVeto.
+  void multiplicityVeto(const detector::DetectorEvent& in, RecoEvent& out, double tRef,
+                        const std::array<Vector3, RecoEvent::kMaxTracks>& impact) const;
   Config cfg_;
   detector::DetectorConfig det_;
   double zStraw1_, zGtk3_, zMagnet_, zLkr_, ptKick_;
