@@ -54,6 +54,30 @@ const reco::RecoTrack* selectTrack(const reco::RecoEvent& re) {
   return &t;
 }
 
+/// Runs `check(de, track)` on the first 20 of 2000 generated K+ -> pi+ nu nubar events
+/// (accidentals off) with one selected track that pass `accept(de, re)` and have room for one
+/// more LKr cluster; returns how many were checked (the veto tests edit copies of `de`).
+template <class Accept, class Check>
+int checkSelectedPionEvents(std::uint64_t seed, Accept&& accept, Check&& check) {
+  DetectorConfig dc;
+  dc.accidentals.enabled = false;
+  Chain c("pinunu", seed, dc);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  int tested = 0;
+  for (std::uint64_t i = 0; i < 2000 && tested < 20; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    const auto* t = selectTrack(re);
+    if (!t || !accept(de, re) || de.nLkr + 1 > de.lkr.size()) continue;
+    check(c.rec, de, *t);
+    ++tested;
+  }
+  return tested;
+}
+
 }  // namespace
 
 TEST(Kinematics, K2piMissingMassPeakAndResolution) {
@@ -379,38 +403,27 @@ TEST(Vetoes, LkrClusterNearTheTrackJoinsItsEnergyOtherwiseItVetoes) {
   // closer than that are the track's calorimetric energy (E/p). A 20 GeV photon cluster
   // placed 60 mm from the pi+ impact must raise E/p by 20/p and not veto; at 150 mm it
   // must veto and leave E/p unchanged; out of time (20 ns) it does neither.
-  DetectorConfig dc;
-  dc.accidentals.enabled = false;
-  Chain c("pinunu", 707, dc);
-  generator::TruthEvent ev;
-  DetectorEvent de;
-  reco::RecoEvent re;
-  int tested = 0;
-  for (std::uint64_t i = 0; i < 2000 && tested < 20; ++i) {
-    c.gen.generate(i, ev);
-    c.sim.simulate(ev, de);
-    c.rec.reconstruct(de, re);
-    const auto* t0 = selectTrack(re);
-    if (!t0 || re.photonVeto || de.nLkr + 1 > de.lkr.size()) continue;
-    const double e0 = t0->lkrEnergy, p = t0->p, x = t0->lkrX, y = t0->lkrY, time = t0->time;
-    auto withCluster = [&](double dx, double dt) {
-      DetectorEvent d = de;
-      d.lkr[d.nLkr++] = LkrCluster{20.0, x + dx, y, time + dt, -1, ClusterType::Photon, true};
-      reco::RecoEvent r;
-      c.rec.reconstruct(d, r);
-      return r;
-    };
-    const auto near = withCluster(60.0, 0.0);
-    EXPECT_FALSE(near.photonVeto);
-    EXPECT_NEAR(near.tracks[0].eOverP, (e0 + 20.0) / p, 1e-12);
-    const auto far = withCluster(150.0, 0.0);
-    EXPECT_TRUE(far.photonVeto);
-    EXPECT_NEAR(far.tracks[0].eOverP, e0 / p, 1e-12);
-    const auto late = withCluster(60.0, 20.0);
-    EXPECT_FALSE(late.photonVeto);
-    EXPECT_NEAR(late.tracks[0].eOverP, e0 / p, 1e-12);
-    ++tested;
-  }
+  const int tested = checkSelectedPionEvents(
+      707, [](const DetectorEvent&, const reco::RecoEvent& re) { return !re.photonVeto; },
+      [](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack& t0) {
+        const double e0 = t0.lkrEnergy, p = t0.p, x = t0.lkrX, y = t0.lkrY, time = t0.time;
+        auto withCluster = [&](double dx, double dt) {
+          DetectorEvent d = de;
+          d.lkr[d.nLkr++] = LkrCluster{20.0, x + dx, y, time + dt, -1, ClusterType::Photon, true};
+          reco::RecoEvent r;
+          rec.reconstruct(d, r);
+          return r;
+        };
+        const auto near = withCluster(60.0, 0.0);
+        EXPECT_FALSE(near.photonVeto);
+        EXPECT_NEAR(near.tracks[0].eOverP, (e0 + 20.0) / p, 1e-12);
+        const auto far = withCluster(150.0, 0.0);
+        EXPECT_TRUE(far.photonVeto);
+        EXPECT_NEAR(far.tracks[0].eOverP, e0 / p, 1e-12);
+        const auto late = withCluster(60.0, 20.0);
+        EXPECT_FALSE(late.photonVeto);
+        EXPECT_NEAR(late.tracks[0].eOverP, e0 / p, 1e-12);
+      });
   EXPECT_EQ(tested, 20);
 }
 
@@ -420,43 +433,32 @@ TEST(Vetoes, MultiplicityVetoNeedsCoincidencesAsInNa62) {
   // (CHOD-NewCHOD within 250 x 140 mm and 15 ns, CHOD-LKr within 130 mm and 15 ns,
   // NewCHOD-LKr within 250 x 140 mm) or when the extra CHOD slabs exceed 3 (two CHOD hits of
   // one H + V pair each); a lone CHOD or NewCHOD hit, or hits outside the windows, do not.
-  DetectorConfig dc;
-  dc.accidentals.enabled = false;
-  Chain c("pinunu", 909, dc);
-  generator::TruthEvent ev;
-  DetectorEvent de;
-  reco::RecoEvent re;
-  int tested = 0;
-  for (std::uint64_t i = 0; i < 2000 && tested < 20; ++i) {
-    c.gen.generate(i, ev);
-    c.sim.simulate(ev, de);
-    c.rec.reconstruct(de, re);
-    const auto* t0 = selectTrack(re);
-    if (!t0 || re.chodVeto || de.nChod != 0 || de.nLkr + 1 > de.lkr.size()) continue;
-    const double time = t0->time;
-    // extra activity 400 mm from the track impact on the LKr, on the opposite side
-    const double r = std::hypot(t0->lkrX, t0->lkrY);
-    const double x = -400.0 * t0->lkrX / r, y = -400.0 * t0->lkrY / r;
-    auto veto = [&](std::initializer_list<ChodHit> hits, bool lkr, double dxLkr = 0.0) {
-      DetectorEvent d = de;
-      for (const auto& h : hits) d.chod[d.nChod++] = h;
-      if (lkr) d.lkr[d.nLkr++] = LkrCluster{1.0, x + dxLkr, y, time, -1, ClusterType::Photon, true};
-      reco::RecoEvent rr;
-      c.rec.reconstruct(d, rr);
-      return rr.chodVeto;
-    };
-    const ChodHit chod{x, y, time, false, -1}, newChod{x + 20.0, y, time, true, -1};
-    EXPECT_FALSE(veto({chod}, false));
-    EXPECT_FALSE(veto({newChod}, false));
-    EXPECT_TRUE(veto({chod, newChod}, false));
-    EXPECT_FALSE(veto({chod, ChodHit{x + 300.0, y, time, true, -1}}, false));  // 300 mm apart in x
-    EXPECT_FALSE(veto({chod, ChodHit{x + 20.0, y, time + 6.0, true, -1}}, false));  // NewCHOD hit out of its 5 ns
-    EXPECT_TRUE(veto({chod, ChodHit{x, y + 200.0, time, false, -1}}, false));  // two CHOD pairs: 4 slabs > 3
-    EXPECT_TRUE(veto({chod}, true));                 // CHOD-LKr
-    EXPECT_FALSE(veto({chod}, true, 200.0));         // 200 mm apart: > 130 mm
-    EXPECT_TRUE(veto({newChod}, true, 200.0));       // NewCHOD-LKr: 180 mm in x < 250 mm
-    EXPECT_FALSE(veto({}, true));                    // the lone cluster is the photon veto's business
-    ++tested;
-  }
+  const int tested = checkSelectedPionEvents(
+      909, [](const DetectorEvent& de, const reco::RecoEvent& re) { return !re.chodVeto && de.nChod == 0; },
+      [](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack& t0) {
+        const double time = t0.time;
+        // extra activity 400 mm from the origin, on the side opposite the track impact
+        const double r = std::hypot(t0.lkrX, t0.lkrY);
+        const double x = -400.0 * t0.lkrX / r, y = -400.0 * t0.lkrY / r;
+        auto veto = [&](std::initializer_list<ChodHit> hits, bool lkr, double dxLkr = 0.0) {
+          DetectorEvent d = de;
+          for (const auto& h : hits) d.chod[d.nChod++] = h;
+          if (lkr) d.lkr[d.nLkr++] = LkrCluster{1.0, x + dxLkr, y, time, -1, ClusterType::Photon, true};
+          reco::RecoEvent rr;
+          rec.reconstruct(d, rr);
+          return rr.chodVeto;
+        };
+        const ChodHit chod{x, y, time, false, -1}, newChod{x + 20.0, y, time, true, -1};
+        EXPECT_FALSE(veto({chod}, false));
+        EXPECT_FALSE(veto({newChod}, false));
+        EXPECT_TRUE(veto({chod, newChod}, false));
+        EXPECT_FALSE(veto({chod, ChodHit{x + 300.0, y, time, true, -1}}, false));       // 300 mm apart in x
+        EXPECT_FALSE(veto({chod, ChodHit{x + 20.0, y, time + 6.0, true, -1}}, false));  // NewCHOD out of its 5 ns
+        EXPECT_TRUE(veto({chod, ChodHit{x, y + 200.0, time, false, -1}}, false));       // two CHOD pairs: 4 slabs > 3
+        EXPECT_TRUE(veto({chod}, true));            // CHOD-LKr
+        EXPECT_FALSE(veto({chod}, true, 200.0));    // 200 mm apart: > 130 mm
+        EXPECT_TRUE(veto({newChod}, true, 200.0));  // NewCHOD-LKr: 180 mm in x < 250 mm
+        EXPECT_FALSE(veto({}, true));               // a lone cluster is the photon veto's
+      });
   EXPECT_EQ(tested, 20);
 }
