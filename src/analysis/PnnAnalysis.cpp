@@ -577,7 +577,9 @@ class ModeRunner {
   /// track-distance cut of the track impact does not veto but, when detected, adds its energy
   /// to the track's LKr energy e0 (Reconstruction: E/p sums the clusters of that circle), so
   /// it passes if undetected or if the sum stays below the E/p cut (all detected/undetected
-  /// combinations of such photons summed). When e0 alone fails the E/p cut the near photons
+  /// combinations of such photons summed); except 40-100 mm from a track that has its own
+  /// cluster (e0 > 0), where a detected photon is a merged-like cluster and vetoes (NA62
+  /// MultiplicitySelection; Reconstruction::Config::mergedLike*). When e0 alone fails the E/p cut the near photons
   /// count as passing (the event fails anyway; the value is then the veto-only P_esc).
   double photonEscape(const generator::TruthEvent& truth, const reco::RecoTrack& t, double e0) const {
     constexpr int kMaxNear = 4;  // near-track photons enumerated (2^4 combinations); further ones veto
@@ -594,7 +596,12 @@ class ModeRunner {
       if (d == detector::PhotonDetector::LKr && nNear < kMaxNear) {
         const double dz = zLkr - v.z;
         const double x = v.x + tp.p.px / tp.p.pz * dz, y = v.y + tp.p.py / tp.p.pz * dz;
-        if (std::hypot(x - t.lkrX, y - t.lkrY) < cfg_.reco.lkrTrackDistance) {
+        const double dTrack = std::hypot(x - t.lkrX, y - t.lkrY);
+        // a detected photon 40-100 mm from a track with its own cluster is a merged-like
+        // cluster (Reconstruction: vetoes like a photon elsewhere); closer it merges into the
+        // track's cluster and only adds to E/p
+        const bool mergedLike = e0 > 0 && dTrack > cfg_.reco.mergedLikeMinDistance && dTrack < cfg_.reco.mergedLikeMaxDistance;
+        if (!mergedLike && dTrack < cfg_.reco.lkrTrackDistance) {
           nearE[static_cast<std::size_t>(nNear)] = tp.p.e;
           nearIneff[static_cast<std::size_t>(nNear)] = ineff;
           ++nNear;

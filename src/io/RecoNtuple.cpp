@@ -51,7 +51,7 @@ void eventColumns(Col&& col, Ev& e, Extra& x) {
   col("irc_veto", "", "IRC veto (same time reference)", e.ircVeto);
   col("sac_veto", "", "SAC veto (same time reference)", e.sacVeto);
   col("lkr_veto", "", "LKr veto: in-time LKr cluster not associated with any track", e.lkrVeto);
-  col("photon_veto", "", "any photon veto: lav_veto or irc_veto or sac_veto or lkr_veto", e.photonVeto);
+  col("photon_veto", "", "any photon veto: lav_veto or irc_veto or sac_veto or lkr_veto, or a merged-like LKr cluster (in time, 40-100 mm from the best track, NA62 MultiplicitySelection)", e.photonVeto);
   col("n_lkr_extra", "", "in-time LKr clusters not associated with any track", e.nLkrExtra);
   col("chanti_veto", "", "CHANTI veto (same time reference)", e.chantiVeto);
   col("n_chod_extra", "", "in-time CHOD/NewCHOD hits of charged particles without a STRAW track", e.nChodExtra);

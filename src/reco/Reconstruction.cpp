@@ -143,7 +143,8 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
               cfg_.lkrExtraMinDistance >= 0 && cfg_.lkrExtraMinEnergy >= 0 &&
               cfg_.lkrExtraLowEnergy >= cfg_.lkrExtraMinEnergy && cfg_.lkrExtraHighEnergy >= cfg_.lkrExtraLowEnergy &&
               cfg_.lkrExtraWindowLowE >= 0 && cfg_.lkrExtraEarlyMidE >= 0 && cfg_.lkrExtraLateMidE >= 0 &&
-              cfg_.lkrExtraWindowHighE >= 0,
+              cfg_.lkrExtraWindowHighE >= 0 && cfg_.mergedLikeMinDistance >= 0 &&
+              cfg_.mergedLikeMaxDistance >= cfg_.mergedLikeMinDistance && cfg_.mergedLikeWindow >= 0,
           "multiplicity", "multiplicity-veto windows, distances and slab count must be >= 0 (energies increasing)");
   for (double m : cfg_.threeTrackMasses) require(m >= 0, "three_track_masses", "must be >= 0");
   zStraw1_ = det.straw.z[0];
@@ -466,7 +467,23 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       ++out.nLkrExtra;
     }
   }
-  out.photonVeto = out.lavVeto || out.ircVeto || out.sacVeto || out.lkrVeto;
+  // merged-like cluster (NA62 MultiplicitySelection::MergedLikeLKrCluster): another cluster
+  // 40-100 mm from the best track's impact, in time, when that track has its own cluster; a
+  // photon there would otherwise only add to E/p (kept with the photon veto: its weighted
+  // estimate treats such photons, docs/analysis-pnn.md)
+  if (out.best >= 0 && out.tracks[out.best].lkrIndex >= 0) {
+    const auto& tb = out.tracks[out.best];
+    const Vector3& ib = impact[static_cast<std::size_t>(out.best)];
+    const double dMin2 = cfg_.mergedLikeMinDistance * cfg_.mergedLikeMinDistance,
+                 dMax2 = cfg_.mergedLikeMaxDistance * cfg_.mergedLikeMaxDistance;
+    for (std::size_t c = 0; c < in.nLkr && !out.lkrMergedVeto; ++c) {
+      if (static_cast<int>(c) == tb.lkrIndex) continue;
+      const auto& cl = in.lkr[c];
+      const double dx = cl.x - ib.x, dy = cl.y - ib.y, d2 = dx * dx + dy * dy;
+      out.lkrMergedVeto = d2 > dMin2 && d2 < dMax2 && std::abs(cl.time - tb.time) < cfg_.mergedLikeWindow;
+    }
+  }
+  out.photonVeto = out.lavVeto || out.ircVeto || out.sacVeto || out.lkrVeto || out.lkrMergedVeto;
   for (std::size_t h = 0; h < in.nChanti; ++h)
     if (std::abs(in.chanti[h].time - tRef) < cfg_.chantiWindow) out.chantiVeto = true;
   multiplicityVeto(in, out, tRef, impact);

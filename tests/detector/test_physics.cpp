@@ -400,9 +400,11 @@ TEST(Vertex, ThreeTrackVertexOfK3pi) {
 
 TEST(Vetoes, LkrClusterNearTheTrackJoinsItsEnergyOtherwiseItVetoes) {
   // §4.3: LKr clusters > 100 mm from the track are photon candidates; the in-time clusters
-  // closer than that are the track's calorimetric energy (E/p). A 20 GeV photon cluster
-  // placed 60 mm from the pi+ impact must raise E/p by 20/p and not veto; at 150 mm it
-  // must veto and leave E/p unchanged; out of time (20 ns) it does neither.
+  // closer than that are the track's calorimetric energy (E/p), and 40-100 mm from a track
+  // with its own cluster they are NA62's "merged-like" cluster, which vetoes
+  // (MultiplicitySelection.cc). A 20 GeV photon cluster placed 30 mm from the pi+ impact must
+  // raise E/p by 20/p and not veto; at 60 mm it must veto as merged-like; at 150 mm it must
+  // veto as a photon and leave E/p unchanged; out of time (20 ns) at 60 mm it does neither.
   const int tested = checkSelectedPionEvents(
       707, [](const DetectorEvent&, const reco::RecoEvent& re) { return !re.photonVeto; },
       [](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack& t0) {
@@ -414,11 +416,16 @@ TEST(Vetoes, LkrClusterNearTheTrackJoinsItsEnergyOtherwiseItVetoes) {
           rec.reconstruct(d, r);
           return r;
         };
-        const auto near = withCluster(60.0, 0.0);
+        const auto near = withCluster(30.0, 0.0);
         EXPECT_FALSE(near.photonVeto);
         EXPECT_NEAR(near.tracks[0].eOverP, (e0 + 20.0) / p, 1e-12);
+        const auto merged = withCluster(60.0, 0.0);
+        EXPECT_EQ(merged.lkrMergedVeto, t0.lkrIndex >= 0);
+        EXPECT_EQ(merged.photonVeto, t0.lkrIndex >= 0);
+        EXPECT_FALSE(merged.lkrVeto);
         const auto far = withCluster(150.0, 0.0);
         EXPECT_TRUE(far.photonVeto);
+        EXPECT_TRUE(far.lkrVeto);
         EXPECT_NEAR(far.tracks[0].eOverP, e0 / p, 1e-12);
         const auto late = withCluster(60.0, 20.0);
         EXPECT_FALSE(late.photonVeto);

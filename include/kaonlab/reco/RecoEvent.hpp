@@ -73,6 +73,9 @@ struct RecoEvent {
   double ktagTime = 0;
   // vetoes, w.r.t. the best track time (or the KTAG time without a track)
   bool lavVeto = false, ircVeto = false, sacVeto = false, lkrVeto = false, photonVeto = false;
+  /// "merged-like" LKr cluster: another in-time cluster 40-100 mm from the best track's
+  /// impact while the track has its own (NA62 MultiplicitySelection; part of photonVeto here)
+  bool lkrMergedVeto = false;
   int nLkrExtra = 0;         ///< in-time LKr clusters not associated with any track
   /// In-time CHOD/NewCHOD hits of charged particles without a STRAW track; chodVeto = the
   /// multiplicity veto of NA62's MultiplicitySelection (Reconstruction::Config: more than 3
@@ -96,7 +99,7 @@ struct RecoEvent {
     ktagTagged = false;
     ktagSectors = 0;
     ktagTime = 0;
-    lavVeto = ircVeto = sacVeto = lkrVeto = photonVeto = chantiVeto = false;
+    lavVeto = ircVeto = sacVeto = lkrVeto = photonVeto = chantiVeto = lkrMergedVeto = false;
     nLkrExtra = 0;
     nChodExtra = 0;
     chodVeto = false;

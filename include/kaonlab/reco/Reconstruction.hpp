@@ -94,6 +94,11 @@ class Reconstruction {
     double lkrExtraEarlyMidE = 10.0 * units::ns;
     double lkrExtraLateMidE = 7.0 * units::ns;
     double lkrExtraWindowHighE = 10.0 * units::ns;   ///< |t - t_track| above 2 GeV
+    /// merged-like cluster: another cluster in (min, max) of the best track's LKr impact and
+    /// within the window of its time vetoes when the track has its own cluster
+    double mergedLikeMinDistance = 40.0 * units::mm;   ///< CutMinDistanceLKrTrackMergedLikeLKrCluster
+    double mergedLikeMaxDistance = 100.0 * units::mm;  ///< CutMaxDistanceLKrTrackMergedLikeLKrCluster
+    double mergedLikeWindow = 6.0 * units::ns;         ///< CutTimeDiffTrackLKrMergedLikeLKrCluster
     double muv3Window = 7.0 * units::ns;       ///< §3
     /// Mass hypotheses of the three-track vertex, in the order of the tracks (m_pi each).
     std::array<double, 3> threeTrackMasses{0.13957039, 0.13957039, 0.13957039};
