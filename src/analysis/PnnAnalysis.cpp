@@ -775,12 +775,12 @@ std::vector<PnnGroup> defaultGroups() {
   return {{"K+ -> pi+ pi0(gamma)", {"k2pi", "k2pig"}, 0.75, 0.04, false},
           {"K+ -> mu+ nu(gamma)", {"kmu2", "kmu2g"}, 0.49, 0.05, false},
           // Ke4: measured with the untracked-charged weighting (e+ into the tank wall, pi- through
-          // the STRAW beam hole, missed by CHOD, NewCHOD and LKr), but proportional to the model
-          // CHOD/NewCHOD efficiency (0.99 per plane, no source) squared: not used for the BR
-          {"K+ -> pi+ pi- e+ nu", {"ke4"}, 0.50, 0.11, false, false},
-          // K3pi: biased generation, forced STRAW tail and weighting give ~5e-5 events (few
-          // events, pi+ down the beam pipe, pi- missed by CHOD/NewCHOD/LKr with 2e-6); the
-          // published value needs a pair-escape mechanism kaonlab does not model
+          // the STRAW beam hole) and NA62's multiplicity rule incl. the merged-like LKr cluster
+          // (MultiplicitySelection.cc); used for the BR since the rule is sourced (session 6)
+          {"K+ -> pi+ pi- e+ nu", {"ke4"}, 0.50, 0.11, false, true},
+          // K3pi: biased generation, forced STRAW tail and weighting give ~5e-3 events (few
+          // events, pi+ down the beam pipe, pi- missed by CHOD/NewCHOD/LKr); the published
+          // value needs a pair-escape mechanism kaonlab does not model
           {"K+ -> pi+ pi+ pi-", {"k3pi"}, 0.24, 0.08, false, false},
           {"K+ -> pi+ gamma gamma", {"pigg"}, 0.01, 0.0, true},
           {"K+ -> pi0 l+ nu", {"ke3", "kmu3"}, 0.001, 0.0, true},
