@@ -505,21 +505,17 @@ class ModeRunner {
         return hi > lo ? 0.5 * (std::erf((hi - t0) / sigma) - std::erf((lo - t0) / sigma)) : 0.0;
       };
       P r;
-      double vLo = 0, vHi = 0, mLo = 0, mHi = 0;
-      if (e >= rc.lkrMinEnergy) {
-        const double f = std::clamp((e / units::GeV - 1.0) / 14.0, 0.0, 1.0);
-        const double window = rc.lkrWindowLowE + f * (rc.lkrWindowHighE - rc.lkrWindowLowE);
-        vLo = tRef - window;
-        vHi = tRef + window;
-        r.photonVeto = prob(vLo, vHi);
-      }
+      std::array<std::pair<double, double>, 3> iv;  // photon-veto intervals around tRef
+      const int nv = e >= rc.lkrMinEnergy ? rec_.lkrVetoIntervals(e, iv) : 0;
       const auto [early, late] = rec_.lkrExtraWindow(e);
-      if (early + late > 0) {
-        mLo = tRef - early;
-        mHi = tRef + late;
-        r.multiplicity = prob(mLo, mHi);
+      const bool mult = early + late > 0;
+      const double mLo = tRef - early, mHi = tRef + late;
+      if (mult) r.multiplicity = prob(mLo, mHi);
+      for (int k = 0; k < nv; ++k) {
+        const double lo = tRef + iv[static_cast<std::size_t>(k)].first, hi = tRef + iv[static_cast<std::size_t>(k)].second;
+        r.photonVeto += prob(lo, hi);
+        if (mult) r.both += prob(std::max(lo, mLo), std::min(hi, mHi));
       }
-      if (r.photonVeto > 0 && r.multiplicity > 0) r.both = prob(std::max(vLo, mLo), std::min(vHi, mHi));
       return r;
     };
     auto gaussAverage = [](auto&& fn) {

@@ -133,7 +133,11 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
           "sigma_time_ns", "time resolutions must be > 0");
   require(cfg_.gtkTimeWindow > 0, "gtk_time_window_ns", "must be > 0");
   require(cfg_.beamMomentum > 0, "beam_momentum_GeV", "must be > 0");
-  require(cfg_.lavWindow >= 0 && cfg_.ircSacWindow >= 0 && cfg_.lkrWindowLowE >= 0 && cfg_.lkrWindowHighE >= 0 &&
+  require(cfg_.lkrWindowEnergy1 <= cfg_.lkrWindowEnergy2 && cfg_.lkrWindowEnergy2 <= cfg_.lkrWindowEnergy4 &&
+              cfg_.lkrWindowSigmas1 >= 0 && cfg_.lkrWindowSigmas2 >= 0 && cfg_.lkrWindowSigmas3 >= 0 &&
+              cfg_.lkrSideSlotWindow >= 0 && cfg_.lkrSideSlotOffset >= 0 && cfg_.lkrWindowEnergy1 > 0,
+          "lkr_window", "LKr photon-veto window energies must increase (> 0) and the widths be >= 0");
+  require(cfg_.lavWindow >= 0 && cfg_.ircSacWindow >= 0 && cfg_.lkrWindowLowE >= 0 &&
               cfg_.chantiWindow >= 0 && cfg_.muv3Window >= 0 && cfg_.chodWindow >= 0,
           "windows", "veto windows must be >= 0");
   require(cfg_.lkrTrackDistance >= 0 && cfg_.lkrAssociationDistance >= 0, "lkr_track_distance_mm", "must be >= 0");
@@ -417,7 +421,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       const auto& cl = in.lkr[c];
       const double dx = cl.x - imp.x, dy = cl.y - imp.y, d2 = dx * dx + dy * dy;
       if (d2 >= near2 && d2 >= best2) continue;
-      const bool inTime = std::abs(cl.time - t.time) < lkrWindow(cl.energy);
+      const bool inTime = std::abs(cl.time - t.time) < cfg_.lkrAssociationWindow;
       if (d2 < near2 && inTime) eNear += cl.energy;
       if (d2 < best2) {
         best2 = d2;
@@ -462,7 +466,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       if (out.tracks[k].lkrIndex == static_cast<int>(c) || dx * dx + dy * dy < near2) nearTrack = true;
     }
     if (nearTrack) continue;
-    if (std::abs(cl.time - tRef) < lkrWindow(cl.energy)) {
+    if (lkrVetoInTime(cl.energy, cl.time - tRef)) {
       out.lkrVeto = true;
       ++out.nLkrExtra;
     }

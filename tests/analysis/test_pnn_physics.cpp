@@ -165,17 +165,20 @@ TEST(PnnPhysics, WeightedMuonVetoAgreesWithBruteForce) {
 
 TEST(PnnPhysics, WeightedChodMultiplicityVetoAgreesWithBruteForce) {
   // K+ -> pi+ pi- e+ nu: the charged particles without a STRAW track are caught by the
-  // CHOD/NewCHOD multiplicity veto. Plane efficiency 0.5 (instead of 0.99) so that brute force
-  // keeps events that the veto could have rejected, and a 2 ns NewCHOD time resolution so that
-  // out-of-time NewCHOD hits (+-3 ns window) enter the probability; compared at the
-  // single-track stage (one track with the multiplicity veto, quality, acceptance, momentum).
+  // multiplicity veto (NA62's coincidence rule). CHOD/NewCHOD efficiency 0.5 (instead of
+  // 0.99) so that brute force keeps events that the veto could have rejected, and a 2 ns
+  // NewCHOD time resolution so that out-of-time NewCHOD hits (+-5 ns window) enter the
+  // probability; compared at the single-track stage (one track with the multiplicity veto,
+  // quality, acceptance, momentum).
   PnnAnalysisConfig c = baseConfig();
   c.detector.chod.efficiency = 0.5;
   c.detector.chod.newChodSigmaTime = 2.0 * units::ns;
-  c.detector.lkr.timeT0 = 3.0;  // LKr time resolution + 2.4 ns: ~1/3 of the MIP clusters out of time
+  // LKr time resolution + 4.4 ns: about half of the MIP clusters outside the photon-veto
+  // window (5 ns below 1 GeV), a part of them outside the multiplicity window too
+  c.detector.lkr.timeT0 = 5.0;
   ASSERT_TRUE(c.normalisation.weightChodMultiplicity);
   ASSERT_TRUE(c.normalisation.weightUntrackedLkr);
-  const PnnModeResult m = runPnnMode(c, "ke4", 200000);
+  const PnnModeResult m = runPnnMode(c, "ke4", 320000);
   const Estimate brute = m.fraction(m.trackStage), weighted = m.fraction(m.trackStageWeighted);
   ASSERT_GT(m.trackStage.n, 800);
   // the weighting acts: events rejected by the veto brute force enter with their probability

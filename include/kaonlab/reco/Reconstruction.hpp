@@ -5,6 +5,7 @@
 // best three-track vertex. Allocation-free and deterministic; algorithms in docs/detector.md.
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <utility>
 
 #include "kaonlab/core/FourVector.hpp"
@@ -59,12 +60,29 @@ class Reconstruction {
     // vetoes: windows from na62-detector.md §3 "Timing windows" / §4.3
     double lavWindow = 3.0 * units::ns;
     double ircSacWindow = 7.0 * units::ns;
-    double lkrWindowLowE = 5.0 * units::ns;    ///< E < 1 GeV
-    double lkrWindowHighE = 2.5 * units::ns;   ///< E > 15 GeV (linear in between)
+    // LKr photon-veto time window (NA62: na62fw PnnAnalyzers PhotonRejectionLKr.cc with
+    // EvaluateLKrCluster of PnnKinematicTailsFunctions.cc): |t - t_track| < 5 ns below 1 GeV,
+    // < 5 sigma(E) at 1-2 GeV, < 15 sigma(E) at 2-15 GeV, < 70 sigma(E) above 15 GeV, with
+    // sigma(E) = 0.56 + 1.53/E - 0.233/sqrt(E) ns (E in GeV, §2.5); above 10 GeV also within
+    // 2.5 ns of t_track +- 25 ns (the neighbouring 25 ns LKr readout slots)
+    double lkrWindowLowE = 5.0 * units::ns;          ///< LKrClusterTimeDiff1, E < lkrWindowEnergy1
+    double lkrWindowEnergy1 = 1.0 * units::GeV;      ///< LKrClusterEnergy1
+    double lkrWindowEnergy2 = 2.0 * units::GeV;      ///< LKrClusterEnergy2
+    double lkrWindowEnergy4 = 15.0 * units::GeV;     ///< LKrClusterEnergy4
+    double lkrWindowSigmas1 = 5.0;                   ///< LKrClusterTimeDiffSigma1 (1-2 GeV)
+    double lkrWindowSigmas2 = 15.0;                  ///< LKrClusterTimeDiffSigma2 (2-15 GeV)
+    double lkrWindowSigmas3 = 70.0;                  ///< LKrClusterTimeDiffSigma3 (> 15 GeV)
+    double lkrSigmaA = 0.56 * units::ns, lkrSigmaB = 1.53 * units::ns, lkrSigmaC = 0.233 * units::ns;  ///< LKrSigmaA/B/C
+    double lkrSideSlotEnergy = 10.0 * units::GeV;    ///< LKrClusterEnergy3
+    double lkrSideSlotOffset = 25.0 * units::ns;
+    double lkrSideSlotWindow = 2.5 * units::ns;      ///< LKrClusterTimeDiff2
     /// Clusters closer to a track are not photons (§4.3); their in-time energy is the
     /// track's calorimetric energy (E/p).
     double lkrTrackDistance = 100.0 * units::mm;
     double lkrAssociationDistance = 50.0 * units::mm;  ///< track-cluster association for E/p (model)
+    /// in-time window of the clusters summed into the track's LKr energy (E/p): NA62
+    /// BestTrackSelection CutTimeDiffLKrCHOD (LKr-CHOD time of the associated cluster)
+    double lkrAssociationWindow = 6.0 * units::ns;
     double lkrMinEnergy = 0.0;                 ///< GeV
     double chantiWindow = 3.0 * units::ns;     ///< §4.3 (iv)
     // Multiplicity veto (RecoEvent::chodVeto), NA62's rule: na62fw
@@ -131,11 +149,47 @@ class Reconstruction {
   /// from precomputed radii (for repeated radii at one momentum).
   std::array<double, 3> richExpectedRadii(double p) const;
   std::array<double, 3> richProbabilities(double radius, int hits, const std::array<double, 3>& expected) const;
-  /// Half-width of the LKr cluster-track time window at cluster energy e: lkrWindowLowE below
-  /// 1 GeV, lkrWindowHighE above 15 GeV, linear in between (§3 "Timing windows").
+  /// Half-width of the main LKr cluster-track time window at cluster energy e (Config, "LKr
+  /// photon-veto time window"): 5 ns below 1 GeV, then 5 / 15 / 70 sigma(E).
   double lkrWindow(double e) const {
-    const double f = std::clamp((e / units::GeV - 1.0) / 14.0, 0.0, 1.0);
-    return cfg_.lkrWindowLowE + f * (cfg_.lkrWindowHighE - cfg_.lkrWindowLowE);
+    if (e < cfg_.lkrWindowEnergy1) return cfg_.lkrWindowLowE;
+    const double eg = e / units::GeV;
+    const double sigma = cfg_.lkrSigmaA + cfg_.lkrSigmaB / eg - cfg_.lkrSigmaC / std::sqrt(eg);
+    if (e < cfg_.lkrWindowEnergy2) return cfg_.lkrWindowSigmas1 * sigma;
+    if (e < cfg_.lkrWindowEnergy4) return cfg_.lkrWindowSigmas2 * sigma;
+    return cfg_.lkrWindowSigmas3 * sigma;
+  }
+  /// The photon-veto time intervals (t - t_track, disjoint, increasing) of a cluster of energy
+  /// e: the main window and, above lkrSideSlotEnergy, the two side slots; returns how many.
+  int lkrVetoIntervals(double e, std::array<std::pair<double, double>, 3>& out) const {
+    const double w = lkrWindow(e);
+    std::array<std::pair<double, double>, 3> iv{{{-w, w}, {0, 0}, {0, 0}}};
+    int n = 1;
+    if (e > cfg_.lkrSideSlotEnergy) {
+      const double o = cfg_.lkrSideSlotOffset, s = cfg_.lkrSideSlotWindow;
+      iv[0] = {-o - s, -o + s};
+      iv[1] = {-w, w};
+      iv[2] = {o - s, o + s};
+      n = 3;
+    }
+    int m = 0;  // merge overlaps (sorted by the lower edge)
+    for (int i = 0; i < n; ++i) {
+      if (m > 0 && iv[i].first <= out[m - 1].second) {
+        out[m - 1].second = std::max(out[m - 1].second, iv[i].second);
+        out[m - 1].first = std::min(out[m - 1].first, iv[i].first);
+      } else {
+        out[m++] = iv[i];
+      }
+    }
+    return m;
+  }
+  /// Whether a cluster of energy e at t - t_track = dt is in a photon-veto interval.
+  bool lkrVetoInTime(double e, double dt) const {
+    std::array<std::pair<double, double>, 3> iv;
+    const int n = lkrVetoIntervals(e, iv);
+    for (int i = 0; i < n; ++i)
+      if (dt > iv[i].first && dt < iv[i].second) return true;
+    return false;
   }
   /// Time window [t_track - early, t_track + late] of an extra LKr cluster of energy e for the
   /// multiplicity veto (MultiplicitySelection.cc); {0, 0} (no window) at or below
