@@ -469,3 +469,26 @@ TEST(Vetoes, MultiplicityVetoNeedsCoincidencesAsInNa62) {
       });
   EXPECT_EQ(tested, 20);
 }
+
+TEST(Vetoes, LkrPhotonVetoWindowIsNa62s) {
+  // NA62 PhotonRejectionLKr / EvaluateLKrCluster: |dt| < 5 ns below 1 GeV, 5 sigma(E) at
+  // 1-2 GeV, 15 sigma(E) at 2-15 GeV, 70 sigma(E) above, sigma(E) = 0.56 + 1.53/E - 0.233/sqrt(E)
+  // ns; above 10 GeV also |dt -+ 25 ns| < 2.5 ns
+  const reco::Reconstruction rec({}, DetectorConfig{});
+  auto sigma = [](double e) { return 0.56 + 1.53 / e - 0.233 / std::sqrt(e); };
+  EXPECT_DOUBLE_EQ(rec.lkrWindow(0.5), 5.0);
+  EXPECT_NEAR(rec.lkrWindow(1.5), 5.0 * sigma(1.5), 1e-12);
+  EXPECT_NEAR(rec.lkrWindow(5.0), 15.0 * sigma(5.0), 1e-12);
+  EXPECT_NEAR(rec.lkrWindow(20.0), 70.0 * sigma(20.0), 1e-12);
+  EXPECT_TRUE(rec.lkrVetoInTime(0.5, 4.9));
+  EXPECT_FALSE(rec.lkrVetoInTime(0.5, -5.1));
+  EXPECT_FALSE(rec.lkrVetoInTime(5.0, 25.0));   // below 10 GeV: no side slot (15 sigma = 11.4 ns)
+  EXPECT_TRUE(rec.lkrVetoInTime(12.0, 25.0));   // side slot
+  EXPECT_TRUE(rec.lkrVetoInTime(12.0, -26.0));
+  EXPECT_FALSE(rec.lkrVetoInTime(12.0, 20.0));  // between the main window (9.3 ns) and the slot
+  EXPECT_TRUE(rec.lkrVetoInTime(20.0, 35.0));   // 70 sigma = 40.5 ns covers the slot
+  std::array<std::pair<double, double>, 3> iv;
+  EXPECT_EQ(rec.lkrVetoIntervals(12.0, iv), 3);
+  EXPECT_EQ(rec.lkrVetoIntervals(20.0, iv), 1);  // merged
+  EXPECT_NEAR(iv[0].second, 70.0 * sigma(20.0), 1e-12);
+}
