@@ -460,20 +460,8 @@ class ModeRunner {
   /// multiplicity veto (energy-dependent window around tRef, beyond lkrExtraMinDistance of
   /// every track impact).
   bool extraLkrCluster(const Scratch& s, int truthIndex, double tRef) const {
-    const double d2 = cfg_.reco.lkrExtraMinDistance * cfg_.reco.lkrExtraMinDistance;
-    for (std::size_t c = 0; c < s.det.nLkr; ++c) {
-      const auto& cl = s.det.lkr[c];
-      if (cl.truthIndex != truthIndex) continue;
-      const auto [early, late] = rec_.lkrExtraWindow(cl.energy);
-      const double dt = cl.time - tRef;
-      if (!(dt > -early && dt < late)) continue;
-      bool near = false;
-      for (std::size_t k = 0; k < s.reco.nTracks && !near; ++k) {
-        const double dx = cl.x - s.reco.tracks[k].lkrX, dy = cl.y - s.reco.tracks[k].lkrY;
-        near = dx * dx + dy * dy <= d2;
-      }
-      if (!near) return true;
-    }
+    for (std::size_t c = 0; c < s.det.nLkr; ++c)
+      if (s.det.lkr[c].truthIndex == truthIndex && rec_.isExtraLkrCluster(s.det.lkr[c], tRef, s.reco)) return true;
     return false;
   }
 

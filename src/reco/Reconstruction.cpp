@@ -262,8 +262,7 @@ double Reconstruction::threeTrackMass(const RecoEvent& ev, const std::array<int,
   return s.m();
 }
 
-void Reconstruction::multiplicityVeto(const DetectorEvent& in, RecoEvent& out, double tRef,
-                                      const std::array<Vector3, RecoEvent::kMaxTracks>& impact) const {
+void Reconstruction::multiplicityVeto(const DetectorEvent& in, RecoEvent& out, double tRef) const {
   // NA62 MultiplicitySelection.cc (see Config): the extra CHOD/NewCHOD hits are those of
   // charged particles without a STRAW track (the tracks' own CHOD signals are in StrawTrack)
   std::array<const detector::ChodHit*, DetectorEvent::kMaxChod> chod{}, newChod{};
@@ -285,18 +284,9 @@ void Reconstruction::multiplicityVeto(const DetectorEvent& in, RecoEvent& out, d
              std::abs(chod[i]->y - newChod[j]->y) < cfg_.chodNewChodMaxDy &&
              std::abs(chod[i]->time - newChod[j]->time) < cfg_.chodNewChodMaxDt;
   if (!veto && nC + nN > 0) {
-    const double dMin2 = cfg_.lkrExtraMinDistance * cfg_.lkrExtraMinDistance;
     for (std::size_t c = 0; c < in.nLkr && !veto; ++c) {
       const auto& cl = in.lkr[c];
-      const auto [early, late] = lkrExtraWindow(cl.energy);
-      const double dt = cl.time - tRef;
-      if (!(dt > -early && dt < late)) continue;
-      bool near = false;
-      for (std::size_t k = 0; k < out.nTracks && !near; ++k) {
-        const double dx = cl.x - impact[k].x, dy = cl.y - impact[k].y;
-        near = dx * dx + dy * dy <= dMin2;
-      }
-      if (near) continue;
+      if (!isExtraLkrCluster(cl, tRef, out)) continue;
       for (std::size_t i = 0; i < nC && !veto; ++i)
         veto = std::hypot(chod[i]->x - cl.x, chod[i]->y - cl.y) < cfg_.chodLkrMaxDistance &&
                std::abs(chod[i]->time - cl.time) < cfg_.chodLkrMaxDt;
@@ -490,7 +480,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
   out.photonVeto = out.lavVeto || out.ircVeto || out.sacVeto || out.lkrVeto || out.lkrMergedVeto;
   for (std::size_t h = 0; h < in.nChanti; ++h)
     if (std::abs(in.chanti[h].time - tRef) < cfg_.chantiWindow) out.chantiVeto = true;
-  multiplicityVeto(in, out, tRef, impact);
+  multiplicityVeto(in, out, tRef);
 
   // ---- best three-track vertex
   if (out.nTracks >= 3) {

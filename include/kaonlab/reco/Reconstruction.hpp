@@ -200,6 +200,19 @@ class Reconstruction {
     if (e < cfg_.lkrExtraHighEnergy) return {cfg_.lkrExtraEarlyMidE, cfg_.lkrExtraLateMidE};
     return {cfg_.lkrExtraWindowHighE, cfg_.lkrExtraWindowHighE};
   }
+  /// Whether an LKr cluster is extra activity of the multiplicity veto: in its energy-dependent
+  /// window around tRef (lkrExtraWindow) and beyond lkrExtraMinDistance of every track impact.
+  bool isExtraLkrCluster(const detector::LkrCluster& cl, double tRef, const RecoEvent& ev) const {
+    const auto [early, late] = lkrExtraWindow(cl.energy);
+    const double dt = cl.time - tRef;
+    if (!(dt > -early && dt < late)) return false;
+    const double d2 = cfg_.lkrExtraMinDistance * cfg_.lkrExtraMinDistance;
+    for (std::size_t k = 0; k < ev.nTracks; ++k) {
+      const double dx = cl.x - ev.tracks[k].lkrX, dy = cl.y - ev.tracks[k].lkrY;
+      if (dx * dx + dy * dy <= d2) return false;
+    }
+    return true;
+  }
   /// Invariant mass of the given three tracks with the given masses.
   static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
 
@@ -213,8 +226,7 @@ class Reconstruction {
 
  private:
   /// Multiplicity veto (Config, "Multiplicity veto"): sets nChodExtra and chodVeto.
-  void multiplicityVeto(const detector::DetectorEvent& in, RecoEvent& out, double tRef,
-                        const std::array<Vector3, RecoEvent::kMaxTracks>& impact) const;
+  void multiplicityVeto(const detector::DetectorEvent& in, RecoEvent& out, double tRef) const;
   Config cfg_;
   detector::DetectorConfig det_;
   double zStraw1_, zGtk3_, zMagnet_, zLkr_, ptKick_;
