@@ -439,7 +439,7 @@ class ModeRunner {
         mOnly = lp.multiplicity - lp.both;
         w.lkrOnly *= 1.0 - lp.photonVeto;
         w.lkrWeighted = true;
-      } else if (best && x.lkr) {
+      } else if (multiplicity && best && x.lkr) {
         m = extraLkrCluster(s, x.truthIndex, tRef) ? 1.0 : 0.0;  // simulated cluster (photon veto brute force)
         none = 1.0 - m;
         mOnly = m;
