@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 #include "kaonlab/core/Error.hpp"
 #include "kaonlab/core/ParticleData.hpp"
@@ -111,6 +112,30 @@ double missingMass2(const Vector3& pK, const Vector3& p, double m) {
   const FourVector x = FourVector::fromMass(p, m);
   return (k - x).m2();
 }
+
+namespace {
+// integral_0^x a exp(-t^2 / 2 s^2) dt
+double gaussIntegral(double a, double s, double x) {
+  return a * s * std::sqrt(std::numbers::pi / 2.0) * std::erf(x / (s * std::numbers::sqrt2));
+}
+double kaonCdaIntegral(double x) {  // MatchingRG fCDA, x in mm (its fit: mm)
+  return gaussIntegral(0.0702, 1.47, x) + gaussIntegral(0.0229, 2.6, x) + 0.0145 / -0.319 * (std::exp(-0.319 * x) - 1.0) +
+         0.000033 * x - 0.0000016 * 0.5 * x * x;
+}
+double pileupCdaIntegral(double x) { return gaussIntegral(0.0122, 5.95, x) + gaussIntegral(0.0235, 13.87, x); }
+double dtKtagIntegral(double t) { return gaussIntegral(0.027, 0.13, t) + gaussIntegral(0.0017, 0.23, t); }
+double dtRichIntegral(double t) { return gaussIntegral(0.026, 0.141, t) + gaussIntegral(0.001, 0.279, t); }
+constexpr double kCdaRange = 25.0;  // mm: the PDFs are set to 0 beyond (MatchingRG)
+constexpr double kDtRange = 1.0;    // ns
+double cdf(double (*integral)(double), double x, double range) {
+  return integral(std::clamp(x, 0.0, range)) / integral(range);
+}
+}  // namespace
+
+double Reconstruction::na62KaonCdaCdf(double cda) { return cdf(kaonCdaIntegral, cda / units::mm, kCdaRange); }
+double Reconstruction::na62KaonDtKtagCdf(double dt) { return cdf(dtKtagIntegral, std::abs(dt) / units::ns, kDtRange); }
+double Reconstruction::na62KaonDtRichCdf(double dt) { return cdf(dtRichIntegral, std::abs(dt) / units::ns, kDtRange); }
+double Reconstruction::na62PileupCdaCdf(double cda) { return cdf(pileupCdaIntegral, cda / units::mm, kCdaRange); }
 
 double Reconstruction::cdaSigma2(double p, double zVertex) const {
   const auto& s = det_.straw;
@@ -262,6 +287,81 @@ double Reconstruction::threeTrackMass(const RecoEvent& ev, const std::array<int,
   return s.m();
 }
 
+void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vector3& dir) const {
+  // MatchingRG (Config "na62Matching"): candidates kept in decreasing D1
+  struct Candidate {
+    int g;
+    double d1, d2, cdaPart, dtPart, cdaPartPileup, dtPartPileup, cda, dt;
+    Vector3 vertex;
+  };
+  std::array<Candidate, DetectorEvent::kMaxGtk> cand{};
+  std::size_t n = 0;
+  int inTime = 0;
+  const double tKtag = in.ktag.time;
+  auto sq = [](double x) { return x * x; };
+  for (std::size_t g = 0; g < in.nGtk; ++g) {
+    const auto& k = in.gtk[g];
+    if (!(std::abs(k.time - tKtag) < cfg_.matchKtagWindow)) continue;
+    const double pm = k.momentum.mag(), sx = k.momentum.x / k.momentum.z, sy = k.momentum.y / k.momentum.z;
+    const double chi2Beam = sq((pm - cfg_.matchBeamMomentum) / cfg_.matchBeamMomentumSigma) +
+                            sq((sx - cfg_.matchBeamSlopeX) / cfg_.matchBeamSlopeXSigma) +
+                            sq((sy - cfg_.matchBeamSlopeY) / cfg_.matchBeamSlopeYSigma);
+    if (!(chi2Beam < cfg_.matchMaxChi2Beam)) continue;
+    ++inTime;
+    const Cda c = closestApproach(t.positionStraw1, dir, k.position, k.momentum / k.momentum.z);
+    if (c.midpoint.z < zGtk3_ || c.midpoint.z > zStraw1_) continue;
+    const double dt1 = tKtag - k.time, dt2 = t.time - k.time;
+    if (c.distance > cfg_.matchMaxCda || std::abs(dt1) > cfg_.matchMaxDt) continue;
+    Candidate x{static_cast<int>(g), 0, 0, 0, 0, 0, 0, c.distance, t.time - k.time, c.midpoint};
+    if (std::abs(dt2) <= cfg_.matchMaxDt) {  // MatchingRG leaves all probabilities at 1 (D = 0) otherwise
+      x.cdaPart = 1.0 - na62KaonCdaCdf(c.distance);
+      x.dtPart = 1.0 - na62KaonDtKtagCdf(dt1);
+      x.cdaPartPileup = 1.0 - na62PileupCdaCdf(c.distance);
+      x.dtPartPileup = 1.0 - std::min(std::abs(dt1) / units::ns, 1.0);
+      x.d1 = x.cdaPart * x.dtPart;
+      x.d2 = x.cdaPart * (1.0 - na62KaonDtRichCdf(dt2));
+    }
+    std::size_t j = n++;
+    for (; j > 0 && cand[j - 1].d1 < x.d1; --j) cand[j] = cand[j - 1];  // insertion by D1
+    cand[j] = x;
+  }
+  if (n == 0) return;
+  const Candidate& best = cand[0];
+  bool match = true;
+  // pile-up treatment: candidates whose D1 is within matchDeltaD1 of the best
+  std::size_t nClose = 0;
+  for (std::size_t i = 0; i < n; ++i) nClose += cand[i].d1 > 0 && best.d1 - cand[i].d1 < cfg_.matchDeltaD1;
+  if (inTime > 2 && nClose > 1) {
+    // the two most pile-up-like of them (largest Dp = product of the pile-up parts)
+    std::size_t p1 = n, p2 = n;
+    double q1 = -1, q2 = -1;
+    for (std::size_t i = 0; i < nClose; ++i) {
+      const double q = cand[i].cdaPartPileup * cand[i].dtPartPileup;
+      if (q > q1) {
+        p2 = p1, q2 = q1;
+        p1 = i, q1 = q;
+      } else if (q > q2) {
+        p2 = i, q2 = q;
+      }
+    }
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : std::numeric_limits<double>::infinity(); };
+    const Candidate& o = cand[p2];
+    const double rrDt = ratio(ratio(best.dtPart, best.dtPartPileup), ratio(o.dtPart, o.dtPartPileup));
+    const double rrCda = ratio(ratio(best.cdaPart, best.cdaPartPileup), ratio(o.cdaPart, o.cdaPartPileup));
+    if (p1 != 0 || rrDt < cfg_.matchSimilarRatio || rrCda < cfg_.matchSimilarRatio) match = false;
+  }
+  if (inTime > cfg_.matchMaxInTime ||
+      !((best.d1 > cfg_.matchMinD || best.d2 > cfg_.matchMinD) && best.d1 > cfg_.matchMinD1 && best.d2 > cfg_.matchMinD2))
+    match = false;
+  if (!match) return;
+  t.gtkIndex = best.g;
+  t.gtkTrueKaon = in.gtk[static_cast<std::size_t>(best.g)].trueKaon;
+  t.cda = best.cda;
+  t.vertex = best.vertex;
+  t.dtGtk = best.dt;
+  t.discriminant = 1.0 - best.d1;  // smaller is better, as for the kaonlab discriminant
+}
+
 void Reconstruction::multiplicityVeto(const DetectorEvent& in, RecoEvent& out, double tRef) const {
   // NA62 MultiplicitySelection.cc (see Config): the extra CHOD/NewCHOD hits are those of
   // charged particles without a STRAW track (the tracks' own CHOD signals are in StrawTrack)
@@ -339,7 +439,8 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
     const double st2 = sigmaT * sigmaT + cfg_.sigmaTimeGtk * cfg_.sigmaTimeGtk;
     const Vector3 dir = t.momentum / t.momentum.z;
     double bestTrack = std::numeric_limits<double>::infinity();
-    for (std::size_t g = 0; g < in.nGtk; ++g) {
+    if (cfg_.na62Matching) na62Match(in, t, dir);
+    for (std::size_t g = 0; g < in.nGtk && !cfg_.na62Matching; ++g) {
       const auto& k = in.gtk[g];
       const double dt = t.time - k.time;
       if (std::abs(dt) > cfg_.gtkTimeWindow + 3.0 * sigmaT) continue;

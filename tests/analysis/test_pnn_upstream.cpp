@@ -42,7 +42,7 @@ TEST(PnnUpstream, ForcedAccidentalAgreesWithBruteForce) {
   PnnAnalysisConfig cfg = baseConfig();
   cfg.generator.beam.rate *= 3.0;
   PnnUpstreamConfig up;
-  up.events = 600000;
+  up.events = 1100000;  // (NA62's K-pi matching rejects ambiguous matches at this rate)
   up.forcedTracks = 4;
   const auto variants = defaultUpstreamVariants(cfg.selection);
   const PnnUpstreamResult r = runPnnUpstream(cfg, up, {variants.back()});
@@ -62,6 +62,8 @@ TEST(PnnUpstream, ReconstructedVertexOfUpstreamDecaysPeaksUpstreamOfTheFiducialV
   // A pi+ from a decay at 99.5-102.4 m matched to a pile-up beam track: the CDA midpoint lies
   // near the true decay point (the two lines cross there to within the beam spot), with a
   // tail into the FV from small relative angles -- the upstream background is that tail.
+  // NA62's K-pi matching only accepts vertices downstream of GTK3 (102.4 m): the matched
+  // vertices peak just after it.
   PnnAnalysisConfig cfg = baseConfig();
   PnnUpstreamConfig up;
   up.events = 200000;
@@ -80,10 +82,10 @@ TEST(PnnUpstream, ReconstructedVertexOfUpstreamDecaysPeaksUpstreamOfTheFiducialV
   const double zPeak = PnnUpstreamResult::kZMin + peak + 0.5;
   RecordProperty("vertex_z_peak_m", std::to_string(zPeak));
   RecordProperty("fraction_in_fv", std::to_string(fv / total));
-  EXPECT_GT(zPeak, 98.0);
-  EXPECT_LT(zPeak, 104.0);
+  EXPECT_GT(zPeak, 102.0);
+  EXPECT_LT(zPeak, 106.0);
   EXPECT_GT(fv / total, 1e-3);  // a tail into the FV exists
-  EXPECT_LT(fv / total, 0.05);
+  EXPECT_LT(fv / total, 0.3);   // most matched vertices stay upstream of it
 }
 
 TEST(PnnUpstream, Trim5BoxCutRemovesThePionsFromTheCollimatorAperture) {
@@ -96,7 +98,7 @@ TEST(PnnUpstream, Trim5BoxCutRemovesThePionsFromTheCollimatorAperture) {
   PnnSelectionConfig box = none;
   box.trim5BoxCut = true;
   PnnUpstreamConfig up;
-  up.events = 200000;
+  up.events = 300000;
   up.forcedTracks = 4;
   const PnnUpstreamResult r =
       runPnnUpstream(cfg, up, {{"no upstream cuts", none, kLate, {}, {}}, {"box cut only", box, kLate, {}, {}}});
@@ -190,7 +192,7 @@ TEST(PnnUpstream, BiasedSamplingAgreesWithUnbiased) {
   vs.push_back(variants.back());
   ASSERT_EQ(vs.size(), 2u);
   PnnUpstreamConfig biased;
-  biased.events = 250000;
+  biased.events = 550000;  // (NA62's K-pi matching: fewer matched upstream pions)
   biased.forcedTracks = 8;
   PnnUpstreamConfig plain = biased;
   plain.region.downstreamShare = 0;

@@ -52,7 +52,33 @@ class Reconstruction {
     double sigmaTimeRich = 0.08 * units::ns;   ///< §3 (RICH ring ~70 ps)
     double sigmaTimeChod = 0.30 * units::ns;   ///< model (CHOD 0.2 ns, NewCHOD 1 ns)
     double sigmaTimeStraw = 5.0 * units::ns;   ///< model
-    double gtkTimeWindow = 2.0 * units::ns;    ///< GTK candidates considered (model)
+    double gtkTimeWindow = 2.0 * units::ns;    ///< GTK candidates considered (model; kaonlab matching)
+    /// NA62's K-pi matching (na62fw MatchingRG.cc, Ruggiero/Marchevski, as used by the pnn
+    /// BestTrackSelection; default) instead of kaonlab's chi2-like discriminant above.
+    /// GTK candidates in time with the KTAG (|t_GTK - t_KTAG| < 0.6 ns) and beam-like
+    /// ((p - 74.9)/0.9)^2 + ((dx/dz - 1.22e-3)/1.2e-4)^2 + ((dy/dz - 2.5e-5)/1e-4)^2 < 20 (p in
+    /// GeV/c) are counted; each with CDA < 60 mm, |t_KTAG - t_GTK| < 0.95 ns and a vertex between
+    /// GTK3 and STRAW1 gets D1 = (1 - P_CDA)(1 - P_dt,KTAG), D2 = (1 - P_CDA)(1 - P_dt,track),
+    /// P = the CDF of NA62's fitted kaon PDFs (CDA: 0.0702 G(1.47 mm) + 0.0229 G(2.6 mm) +
+    /// 0.0145 exp(-0.319/mm x) + 3.3e-5 - 1.6e-6/mm x on 0-25 mm; |dt|: 0.027 G(0.13 ns) +
+    /// 0.0017 G(0.23 ns) for the KTAG, 0.026 G(0.141 ns) + 0.001 G(0.279 ns) for the RICH, on
+    /// 0-1 ns); the largest D1 wins. No match with more than 5 in-time beam particles, with
+    /// D1 or D2 <= 0.005 or both <= 0.03, or when more than 2 are in time and the candidates
+    /// within 0.3 of the best D1 are ambiguous under the pile-up PDFs (CDA 0.0122 G(5.95 mm) +
+    /// 0.0235 G(13.87 mm), dt flat): the best pile-up-like candidate is not the best, or its
+    /// ratios (1 - P)/(1 - P_pileup) differ from the best one's by less than x1.5.
+    bool na62Matching = true;
+    double matchKtagWindow = 0.6 * units::ns;          ///< fDeltaT
+    double matchBeamMomentum = 74.9 * units::GeV, matchBeamMomentumSigma = 0.9 * units::GeV;
+    double matchBeamSlopeX = 1.22e-3, matchBeamSlopeXSigma = 1.2e-4;
+    double matchBeamSlopeY = 2.5e-5, matchBeamSlopeYSigma = 1.0e-4;
+    double matchMaxChi2Beam = 20.0;                    ///< fMaxChi2Event
+    double matchMaxCda = 60.0 * units::mm;             ///< fMaxCDA
+    double matchMaxDt = 0.95 * units::ns;              ///< fMaxDeltaT
+    int matchMaxInTime = 5;                            ///< fMaxNInTimeWithKTAG
+    double matchMinD = 0.03, matchMinD1 = 0.005, matchMinD2 = 0.005;  ///< fMinD, fMinD1, fMinD2
+    double matchDeltaD1 = 0.3;                         ///< fDeltaD1
+    double matchSimilarRatio = 1.5;                    ///< fCutSimilarRatioCDA / DT
     // nominal beam for m2miss without the GTK (§1.1, §4.3)
     double beamMomentum = 75.0 * units::GeV;
     double beamSlopeX = 1.2 * units::mrad;
@@ -223,8 +249,17 @@ class Reconstruction {
   /// quadrature (the CDA is the one-dimensional distance along the common perpendicular), plus
   /// Config::sigmaCdaExtra.
   double cdaSigma2(double p, double zVertex) const;
+  /// NA62 matching probabilities (Config "na62Matching"): the CDFs P of the kaon CDA, kaon
+  /// |dt| (KTAG, RICH) and pile-up CDA PDFs at x (mm, ns), in [0, 1]; the pile-up |dt| CDF is
+  /// |dt| / 1 ns.
+  static double na62KaonCdaCdf(double cda);
+  static double na62KaonDtKtagCdf(double dt);
+  static double na62KaonDtRichCdf(double dt);
+  static double na62PileupCdaCdf(double cda);
 
  private:
+  /// NA62's K-pi matching (Config "na62Matching"): sets the track's GTK match, or none.
+  void na62Match(const detector::DetectorEvent& in, RecoTrack& t, const Vector3& dir) const;
   /// Multiplicity veto (Config, "Multiplicity veto"): sets nChodExtra and chodVeto.
   void multiplicityVeto(const detector::DetectorEvent& in, RecoEvent& out, double tRef) const;
   Config cfg_;
