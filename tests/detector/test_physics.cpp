@@ -492,3 +492,65 @@ TEST(Vetoes, LkrPhotonVetoWindowIsNa62s) {
   EXPECT_EQ(rec.lkrVetoIntervals(20.0, iv), 1);  // merged
   EXPECT_NEAR(iv[0].second, 70.0 * sigma(20.0), 1e-12);
 }
+
+TEST(Matching, Na62MatchingFollowsMatchingRG) {
+  // NA62's K-pi matching (na62fw MatchingRG.cc, Reconstruction::Config::na62Matching).
+  // (1) The CDFs of its fitted PDFs, integrated analytically, equal a midpoint-rule
+  // integration of the PDF formulas (the way MatchingRG tabulates them) and run from 0 to 1.
+  auto midpoint = [](auto&& pdf, double x, double range) {
+    const int n = 200000;
+    double num = 0, den = 0;
+    for (int i = 0; i < n; ++i) {
+      const double u = (i + 0.5) * range / n;
+      den += pdf(u);
+      if (u < x) num += pdf(u);
+    }
+    return num / den;
+  };
+  auto g = [](double x, double s) { return std::exp(-0.5 * x * x / (s * s)); };
+  auto cdaPdf = [&](double x) { return 0.0702 * g(x, 1.47) + 0.0229 * g(x, 2.6) + 0.0145 * std::exp(-0.319 * x) + 3.3e-5 - 1.6e-6 * x; };
+  auto dtPdf = [&](double t) { return 0.027 * g(t, 0.13) + 0.0017 * g(t, 0.23); };
+  EXPECT_NEAR(reco::Reconstruction::na62KaonCdaCdf(2.0), midpoint(cdaPdf, 2.0, 25.0), 1e-4);
+  EXPECT_NEAR(reco::Reconstruction::na62KaonDtKtagCdf(-0.2), midpoint(dtPdf, 0.2, 1.0), 1e-4);
+  EXPECT_DOUBLE_EQ(reco::Reconstruction::na62KaonCdaCdf(0.0), 0.0);
+  EXPECT_DOUBLE_EQ(reco::Reconstruction::na62KaonCdaCdf(40.0), 1.0);
+  EXPECT_DOUBLE_EQ(reco::Reconstruction::na62KaonDtRichCdf(1.5), 1.0);
+  // (2) The decisions on a simulated K+ -> pi+ nu nubar event: the kaon is matched; moved out
+  // of the 0.6 ns KTAG window it is not; with six in-time beam particles there is no match.
+  DetectorConfig dc;
+  dc.accidentals.enabled = false;
+  Chain c("pinunu", 313, dc);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  int tested = 0;
+  for (std::uint64_t i = 0; i < 2000 && tested < 20; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    const auto* t = selectTrack(re);
+    if (!t || !t->gtkTrueKaon || de.nGtk != 1) continue;
+    auto matched = [&](const DetectorEvent& d) {
+      reco::RecoEvent r;
+      c.rec.reconstruct(d, r);
+      return r.tracks[0].gtkIndex >= 0;
+    };
+    DetectorEvent late = de;
+    late.gtk[0].time = de.ktag.time + 0.7;
+    EXPECT_FALSE(matched(late));
+    DetectorEvent crowded = de;
+    for (int k = 0; k < 5; ++k) {
+      GtkTrack x = de.gtk[0];
+      x.position.x += 15.0 + 5.0 * k;  // in time and beam-like, far in CDA and 0.35 ns off:
+      x.time = de.ktag.time + 0.35;    // not ambiguous with the kaon under the pile-up PDFs
+      x.trueKaon = false;
+      crowded.gtk[crowded.nGtk++] = x;
+    }
+    EXPECT_FALSE(matched(crowded));
+    DetectorEvent four = crowded;
+    four.nGtk = 5;  // five in-time particles: the kaon is matched again
+    EXPECT_TRUE(matched(four));
+    ++tested;
+  }
+  EXPECT_EQ(tested, 20);
+}
