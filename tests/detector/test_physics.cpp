@@ -517,40 +517,29 @@ TEST(Matching, Na62MatchingFollowsMatchingRG) {
   EXPECT_DOUBLE_EQ(reco::Reconstruction::na62KaonDtRichCdf(1.5), 1.0);
   // (2) The decisions on a simulated K+ -> pi+ nu nubar event: the kaon is matched; moved out
   // of the 0.6 ns KTAG window it is not; with six in-time beam particles there is no match.
-  DetectorConfig dc;
-  dc.accidentals.enabled = false;
-  Chain c("pinunu", 313, dc);
-  generator::TruthEvent ev;
-  DetectorEvent de;
-  reco::RecoEvent re;
-  int tested = 0;
-  for (std::uint64_t i = 0; i < 2000 && tested < 20; ++i) {
-    c.gen.generate(i, ev);
-    c.sim.simulate(ev, de);
-    c.rec.reconstruct(de, re);
-    const auto* t = selectTrack(re);
-    if (!t || !t->gtkTrueKaon || de.nGtk != 1) continue;
-    auto matched = [&](const DetectorEvent& d) {
-      reco::RecoEvent r;
-      c.rec.reconstruct(d, r);
-      return r.tracks[0].gtkIndex >= 0;
-    };
-    DetectorEvent late = de;
-    late.gtk[0].time = de.ktag.time + 0.7;
-    EXPECT_FALSE(matched(late));
-    DetectorEvent crowded = de;
-    for (int k = 0; k < 5; ++k) {
-      GtkTrack x = de.gtk[0];
-      x.position.x += 15.0 + 5.0 * k;  // in time and beam-like, far in CDA and 0.35 ns off:
-      x.time = de.ktag.time + 0.35;    // not ambiguous with the kaon under the pile-up PDFs
-      x.trueKaon = false;
-      crowded.gtk[crowded.nGtk++] = x;
-    }
-    EXPECT_FALSE(matched(crowded));
-    DetectorEvent four = crowded;
-    four.nGtk = 5;  // five in-time particles: the kaon is matched again
-    EXPECT_TRUE(matched(four));
-    ++tested;
-  }
+  const int tested = checkSelectedPionEvents(
+      313, [](const DetectorEvent& de, const reco::RecoEvent& re) { return re.tracks[0].gtkTrueKaon && de.nGtk == 1; },
+      [](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack&) {
+        auto matched = [&](const DetectorEvent& d) {
+          reco::RecoEvent r;
+          rec.reconstruct(d, r);
+          return r.tracks[0].gtkIndex >= 0;
+        };
+        DetectorEvent late = de;
+        late.gtk[0].time = de.ktag.time + 0.7;
+        EXPECT_FALSE(matched(late));
+        DetectorEvent crowded = de;
+        for (int k = 0; k < 5; ++k) {
+          GtkTrack x = de.gtk[0];
+          x.position.x += 15.0 + 5.0 * k;  // in time and beam-like, far in CDA and 0.35 ns off:
+          x.time = de.ktag.time + 0.35;    // not ambiguous with the kaon under the pile-up PDFs
+          x.trueKaon = false;
+          crowded.gtk[crowded.nGtk++] = x;
+        }
+        EXPECT_FALSE(matched(crowded));
+        DetectorEvent four = crowded;
+        four.nGtk = 5;  // five in-time particles: the kaon is matched again
+        EXPECT_TRUE(matched(four));
+      });
   EXPECT_EQ(tested, 20);
 }
