@@ -127,15 +127,23 @@ double dtKtagIntegral(double t) { return gaussIntegral(0.027, 0.13, t) + gaussIn
 double dtRichIntegral(double t) { return gaussIntegral(0.026, 0.141, t) + gaussIntegral(0.001, 0.279, t); }
 constexpr double kCdaRange = 25.0;  // mm: the PDFs are set to 0 beyond (MatchingRG)
 constexpr double kDtRange = 1.0;    // ns
-double cdf(double (*integral)(double), double x, double range) {
-  return integral(std::clamp(x, 0.0, range)) / integral(range);
-}
+// the normalisations, computed once at load (namespace-scope constants of this file)
+const double kKaonCdaNorm = kaonCdaIntegral(kCdaRange), kPileupCdaNorm = pileupCdaIntegral(kCdaRange),
+             kDtKtagNorm = dtKtagIntegral(kDtRange), kDtRichNorm = dtRichIntegral(kDtRange);
 }  // namespace
 
-double Reconstruction::na62KaonCdaCdf(double cda) { return cdf(kaonCdaIntegral, cda / units::mm, kCdaRange); }
-double Reconstruction::na62KaonDtKtagCdf(double dt) { return cdf(dtKtagIntegral, std::abs(dt) / units::ns, kDtRange); }
-double Reconstruction::na62KaonDtRichCdf(double dt) { return cdf(dtRichIntegral, std::abs(dt) / units::ns, kDtRange); }
-double Reconstruction::na62PileupCdaCdf(double cda) { return cdf(pileupCdaIntegral, cda / units::mm, kCdaRange); }
+double Reconstruction::na62KaonCdaCdf(double cda) {
+  return kaonCdaIntegral(std::clamp(cda / units::mm, 0.0, kCdaRange)) / kKaonCdaNorm;
+}
+double Reconstruction::na62KaonDtKtagCdf(double dt) {
+  return dtKtagIntegral(std::min(std::abs(dt) / units::ns, kDtRange)) / kDtKtagNorm;
+}
+double Reconstruction::na62KaonDtRichCdf(double dt) {
+  return dtRichIntegral(std::min(std::abs(dt) / units::ns, kDtRange)) / kDtRichNorm;
+}
+double Reconstruction::na62PileupCdaCdf(double cda) {
+  return pileupCdaIntegral(std::clamp(cda / units::mm, 0.0, kCdaRange)) / kPileupCdaNorm;
+}
 
 double Reconstruction::cdaSigma2(double p, double zVertex) const {
   const auto& s = det_.straw;
@@ -287,6 +295,30 @@ double Reconstruction::threeTrackMass(const RecoEvent& ev, const std::array<int,
   return s.m();
 }
 
+void Reconstruction::chi2Match(const DetectorEvent& in, RecoTrack& t, const Vector3& dir, double sigmaT) const {
+  // D = (dt/sigma_t)^2 + (CDA/sigma_CDA)^2 over the GTK tracks in the time window; smallest wins
+  const double st2 = sigmaT * sigmaT + cfg_.sigmaTimeGtk * cfg_.sigmaTimeGtk;
+  double bestTrack = std::numeric_limits<double>::infinity();
+  for (std::size_t g = 0; g < in.nGtk; ++g) {
+    const auto& k = in.gtk[g];
+    const double dt = t.time - k.time;
+    if (std::abs(dt) > cfg_.gtkTimeWindow + 3.0 * sigmaT) continue;
+    const double dTime = dt * dt / st2;
+    if (!(dTime < bestTrack)) continue;  // d = dTime + (CDA term >= 0) cannot beat the best: skip the CDA
+    const Cda c = closestApproach(t.positionStraw1, dir, k.position, k.momentum / k.momentum.z);
+    const double d = dTime + c.distance * c.distance / cdaSigma2(t.p, c.midpoint.z);
+    if (d < bestTrack) {
+      bestTrack = d;
+      t.gtkIndex = static_cast<int>(g);
+      t.gtkTrueKaon = k.trueKaon;
+      t.cda = c.distance;
+      t.vertex = c.midpoint;
+      t.dtGtk = dt;
+      t.discriminant = d;
+    }
+  }
+}
+
 void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vector3& dir) const {
   // MatchingRG (Config "na62Matching"): candidates kept in decreasing D1
   struct Candidate {
@@ -312,7 +344,7 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
     if (c.midpoint.z < zGtk3_ || c.midpoint.z > zStraw1_) continue;
     const double dt1 = tKtag - k.time, dt2 = t.time - k.time;
     if (c.distance > cfg_.matchMaxCda || std::abs(dt1) > cfg_.matchMaxDt) continue;
-    Candidate x{static_cast<int>(g), 0, 0, 0, 0, 0, 0, c.distance, t.time - k.time, c.midpoint};
+    Candidate x{static_cast<int>(g), 0, 0, 0, 0, 0, 0, c.distance, dt2, c.midpoint};
     if (std::abs(dt2) <= cfg_.matchMaxDt) {  // MatchingRG leaves all probabilities at 1 (D = 0) otherwise
       x.cdaPart = 1.0 - na62KaonCdaCdf(c.distance);
       x.dtPart = 1.0 - na62KaonDtKtagCdf(dt1);
@@ -436,28 +468,11 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
     t.hasChod = s.hasChod;
     t.dtKtag = t.time - in.ktag.time;
     // GTK matching
-    const double st2 = sigmaT * sigmaT + cfg_.sigmaTimeGtk * cfg_.sigmaTimeGtk;
     const Vector3 dir = t.momentum / t.momentum.z;
-    double bestTrack = std::numeric_limits<double>::infinity();
-    if (cfg_.na62Matching) na62Match(in, t, dir);
-    for (std::size_t g = 0; g < in.nGtk && !cfg_.na62Matching; ++g) {
-      const auto& k = in.gtk[g];
-      const double dt = t.time - k.time;
-      if (std::abs(dt) > cfg_.gtkTimeWindow + 3.0 * sigmaT) continue;
-      const double dTime = dt * dt / st2;
-      if (!(dTime < bestTrack)) continue;  // d = dTime + (CDA term >= 0) cannot beat the best: skip the CDA
-      const Cda c = closestApproach(t.positionStraw1, dir, k.position, k.momentum / k.momentum.z);
-      const double d = dTime + c.distance * c.distance / cdaSigma2(t.p, c.midpoint.z);
-      if (d < bestTrack) {
-        bestTrack = d;
-        t.gtkIndex = static_cast<int>(g);
-        t.gtkTrueKaon = k.trueKaon;
-        t.cda = c.distance;
-        t.vertex = c.midpoint;
-        t.dtGtk = dt;
-        t.discriminant = d;
-      }
-    }
+    if (cfg_.na62Matching)
+      na62Match(in, t, dir);
+    else
+      chi2Match(in, t, dir, sigmaT);
     if (t.gtkIndex >= 0) {
       t.kaonMomentum = in.gtk[t.gtkIndex].momentum;
       t.m2miss = missingMass2(t.kaonMomentum, t.momentum, mPi_);

@@ -258,6 +258,8 @@ class Reconstruction {
   static double na62PileupCdaCdf(double cda);
 
  private:
+  /// kaonlab's chi2-like K-pi matching (Config "na62Matching" = false).
+  void chi2Match(const detector::DetectorEvent& in, RecoTrack& t, const Vector3& dir, double sigmaT) const;
   /// NA62's K-pi matching (Config "na62Matching"): sets the track's GTK match, or none.
   void na62Match(const detector::DetectorEvent& in, RecoTrack& t, const Vector3& dir) const;
   /// Multiplicity veto (Config, "Multiplicity veto"): sets nChodExtra and chodVeto.
