@@ -93,8 +93,9 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
       const auto& gr = r.groups[g];
       std::string src = gr.publishedIsUpperLimit ? "talk backup (upper limit)" : "talk backup";
       if (gr.keys.size() == 1 && gr.keys[0] == "k3pi00") src = "not in the published table";
-      add(kGroupBg, gr.name + (gr.publishedIsUpperLimit ? " (published: < value)" : ""), gr.published2018,
-          gr.published2018Error, y18->background[g].value, y18->background[g].error, src);
+      add(kGroupBg, gr.name, gr.published2018, gr.published2018Error, y18->background[g].value,
+          y18->background[g].error, src);
+      rows.back().publishedIsUpperLimit = gr.publishedIsUpperLimit;
     }
     // Run 1 (2016-18) of the modes estimated with the untracked-charged weighting and the
     // K3pi biased generation; published: the 2018 value x 10.01/7.58 (Run 1 / 2018 expected

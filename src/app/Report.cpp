@@ -7,6 +7,10 @@
 namespace kaonlab::app {
 
 double ReportRow::pull() const {
+  if (publishedIsUpperLimit) {
+    if (kaonlab <= published) return 0.0;
+    return kaonlabError > 0 ? (kaonlab - published) / kaonlabError : 0.0;
+  }
   const double s = std::hypot(publishedError, kaonlabError);
   return s > 0 ? (kaonlab - published) / s : 0.0;
 }
@@ -17,7 +21,7 @@ nlohmann::json Report::toJson() const {
     a.push_back({{"group", r.group}, {"quantity", r.quantity}, {"published", r.published},
                  {"published_error", r.publishedError}, {"kaonlab", r.kaonlab}, {"kaonlab_error", r.kaonlabError},
                  {"pull", r.pull()}, {"relative_difference", r.published != 0 ? r.kaonlab / r.published - 1 : 0.0},
-                 {"source", r.source}});
+                 {"source", r.source}, {"published_is_upper_limit", r.publishedIsUpperLimit}});
   return a;
 }
 
@@ -25,11 +29,16 @@ namespace {
 /// Pull when an uncertainty is known, otherwise the relative difference.
 std::string agreement(const ReportRow& r) {
   if (r.published == 0 && r.publishedError == 0) return "-";  // no published value to compare with
+  if (r.publishedIsUpperLimit) {
+    if (r.belowLimit()) return "below the limit";
+    return r.kaonlabError > 0 ? fmt::format("{:+.2f}σ above the limit", r.pull()) : "above the limit";
+  }
   if (r.publishedError > 0 || r.kaonlabError > 0) return fmt::format("{:+.2f}σ", r.pull());
   if (r.published == 0) return "-";
   return fmt::format("{:+.1f}%", 100.0 * (r.kaonlab - r.published) / r.published);
 }
-std::string num(double v, double e) {
+std::string num(double v, double e, bool limit = false) {
+  if (limit) return fmt::format("< {:.6g}", v);
   if (e > 0) return fmt::format("{:.4g} ± {:.2g}", v, e);
   return fmt::format("{:.6g}", v);
 }
@@ -43,7 +52,7 @@ std::string Report::toMarkdown(const std::string& title) const {
       group = r.group;
       s += fmt::format("\n## {}\n\n| quantity | published | kaonlab | pull (or difference) | source |\n|---|---|---|---|---|\n", group);
     }
-    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.quantity, num(r.published, r.publishedError),
+    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.quantity, num(r.published, r.publishedError, r.publishedIsUpperLimit),
                      num(r.kaonlab, r.kaonlabError), agreement(r), r.source);
   }
   return s;
@@ -57,7 +66,7 @@ std::string Report::toText() const {
       group = r.group;
       s += fmt::format("\n{}\n{:<58} {:>20} {:>20} {:>8}\n", group, "quantity", "published", "kaonlab", "pull/diff");
     }
-    s += fmt::format("{:<58} {:>20} {:>20} {:>8}\n", r.quantity, num(r.published, r.publishedError),
+    s += fmt::format("{:<58} {:>20} {:>20} {:>8}\n", r.quantity, num(r.published, r.publishedError, r.publishedIsUpperLimit),
                      num(r.kaonlab, r.kaonlabError), agreement(r));
   }
   return s;

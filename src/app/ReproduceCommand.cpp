@@ -141,7 +141,8 @@ void pnnAnalysis(Report& report, const std::filesystem::path& dir, bool quick, i
   });
   if (bar) bar->finish();
   for (const auto& row : analysis::pnnReportRows(r))
-    report.add({row.group, row.quantity, row.published, row.publishedError, row.kaonlab, row.kaonlabError, row.source});
+    report.add({row.group, row.quantity, row.published, row.publishedError, row.kaonlab, row.kaonlabError, row.source,
+                row.publishedIsUpperLimit});
   io::writeFileAtomically(dir / "pnn_results.json", analysis::pnnResultsJson(r));
   analysis::writePnnPlotData(r, dir);
 }

@@ -269,6 +269,7 @@ struct PnnRow {
   std::string group, quantity;
   double published = 0, publishedError = 0, kaonlab = 0, kaonlabError = 0;
   std::string source;
+  bool publishedIsUpperLimit = false;  ///< `published` is an upper limit (talk: "< value")
 };
 std::vector<PnnRow> pnnReportRows(const PnnResults& r);
 

@@ -1,0 +1,30 @@
+// The "published | kaonlab | pull" table: values, upper limits, JSON.
+#include <gtest/gtest.h>
+
+#include "kaonlab/app/Report.hpp"
+
+using namespace kaonlab::app;
+
+TEST(Report, PullOfAValueUsesBothErrors) {
+  const ReportRow r{"g", "q", 1.0, 0.3, 1.5, 0.4, "src"};
+  EXPECT_DOUBLE_EQ(r.pull(), 1.0);  // 0.5 / hypot(0.3, 0.4)
+  EXPECT_FALSE(r.belowLimit());
+}
+
+TEST(Report, UpperLimitIsAgreementBelowAndExcessAbove) {
+  ReportRow below{"g", "K+ -> pi0 l+ nu", 0.001, 0.0, 1e-5, 3e-6, "talk backup (upper limit)", true};
+  EXPECT_TRUE(below.belowLimit());
+  EXPECT_DOUBLE_EQ(below.pull(), 0.0);  // not -290 sigma: a value below a limit agrees with it
+  ReportRow above{"g", "q", 0.01, 0.0, 0.02, 0.004, "src", true};
+  EXPECT_FALSE(above.belowLimit());
+  EXPECT_DOUBLE_EQ(above.pull(), 2.5);  // (0.02 - 0.01) / 0.004
+  Report rep;
+  rep.add(below);
+  rep.add(above);
+  const std::string md = rep.toMarkdown("t");
+  EXPECT_NE(md.find("| K+ -> pi0 l+ nu | < 0.001 | 1e-05 ± 3e-06 | below the limit |"), std::string::npos) << md;
+  EXPECT_NE(md.find("+2.50σ above the limit"), std::string::npos) << md;
+  const auto j = rep.toJson();
+  EXPECT_TRUE(j[0]["published_is_upper_limit"].get<bool>());
+  EXPECT_DOUBLE_EQ(j[0]["pull"].get<double>(), 0.0);
+}
