@@ -20,8 +20,9 @@ nlohmann::json ws(const WeightSum& s) { return {{"events", s.n}, {"sum_w", s.w},
 
 std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
   std::vector<PnnRow> rows;
-  auto add = [&](const char* g, std::string q, double pub, double pubErr, double k, double kErr, std::string src) {
-    rows.push_back({g, std::move(q), pub, pubErr, k, kErr, std::move(src)});
+  auto add = [&](const char* g, std::string q, double pub, double pubErr, double k, double kErr, std::string src,
+                 bool upperLimit = false) {
+    rows.push_back({g, std::move(q), pub, pubErr, k, kErr, std::move(src), upperLimit});
   };
   const auto& n = r.config.normalisation;
   // ---- acceptance and normalisation
@@ -94,8 +95,7 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
       std::string src = gr.publishedIsUpperLimit ? "talk backup (upper limit)" : "talk backup";
       if (gr.keys.size() == 1 && gr.keys[0] == "k3pi00") src = "not in the published table";
       add(kGroupBg, gr.name, gr.published2018, gr.published2018Error, y18->background[g].value,
-          y18->background[g].error, src);
-      rows.back().publishedIsUpperLimit = gr.publishedIsUpperLimit;
+          y18->background[g].error, src, gr.publishedIsUpperLimit);
     }
     // Run 1 (2016-18) of the modes estimated with the untracked-charged weighting and the
     // K3pi biased generation; published: the 2018 value x 10.01/7.58 (Run 1 / 2018 expected

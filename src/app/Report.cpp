@@ -8,7 +8,7 @@ namespace kaonlab::app {
 
 double ReportRow::pull() const {
   if (publishedIsUpperLimit) {
-    if (kaonlab <= published) return 0.0;
+    if (belowLimit()) return 0.0;
     return kaonlabError > 0 ? (kaonlab - published) / kaonlabError : 0.0;
   }
   const double s = std::hypot(publishedError, kaonlabError);
