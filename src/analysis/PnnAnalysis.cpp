@@ -966,6 +966,7 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
     cc.detector.chod.efficiency = 0.5;
     cc.detector.chod.newChodSigmaTime = 2.0 * units::ns;
     cc.detector.lkr.timeT0 = 3.0;
+    cc.selection.requireAssociation = false;  // the pi+ track's own association is not what is checked
     const PnnModeResult mc = runPnnMode(cc, "ke4", cfg.checkEvents / 3, progress);
     r.checks.push_back({"ke4", "CHOD/NewCHOD efficiency 0.5, NewCHOD sigma_t 2 ns; one track (with the multiplicity veto), quality, acceptance, momentum",
                         mc.fraction(mc.trackStage), mc.fraction(mc.trackStageWeighted)});

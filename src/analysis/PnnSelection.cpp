@@ -112,7 +112,8 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev) const {
   r.m2miss = t.m2miss;
 
   if (static_cast<int>(ev.nTracks) > c.maxTracks || (c.chodMultiplicityVeto && ev.chodVeto)) fail(PnnCut::OneTrack);
-  if (t.charge <= 0 || t.nChambers < c.minChambers || t.chi2 >= c.maxTrackChi2) fail(PnnCut::TrackQuality);
+  if (t.charge <= 0 || t.nChambers < c.minChambers || t.chi2 >= c.maxTrackChi2 || (c.requireAssociation && !t.associated))
+    fail(PnnCut::TrackQuality);
   if (!t.inAcceptance) fail(PnnCut::Acceptance);
   if (t.p < c.pMin || t.p > c.pMax) fail(PnnCut::Momentum);
   if (!ev.ktagTagged || ev.ktagSectors < c.ktagMinSectors || std::abs(t.dtKtag) > c.ktagWindow) fail(PnnCut::KaonId);

@@ -232,6 +232,11 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
   r.newChodWindow = rt.number("newchod_window_ns", r.newChodWindow / ns, 0, 1e3) * ns;
   r.maxExtraChodSlabs = static_cast<int>(rt.integer("max_extra_chod_slabs", r.maxExtraChodSlabs, 0, 1000));
   r.chodLkrMaxDistance = rt.number("chod_lkr_max_distance_mm", r.chodLkrMaxDistance / mm, 0, 1e4) * mm;
+  // best-track association (NA62 BestTrackSelection, RecoTrack::associated)
+  r.newChodChodWindow = rt.number("newchod_chod_window_ns", r.newChodChodWindow / ns, 0, 1e3) * ns;
+  r.richChodWindow = rt.number("rich_chod_window_ns", r.richChodWindow / ns, 0, 1e3) * ns;
+  r.lkrAssociationWindow = rt.number("lkr_association_window_ns", r.lkrAssociationWindow / ns, 0, 1e3) * ns;
+  r.lkrChodMaxDistance = rt.number("lkr_association_max_distance_mm", r.lkrChodMaxDistance / mm, 0, 1e4) * mm;
   rt.finish();
 }
 

@@ -921,13 +921,15 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
       }
     }
   }
-  // CHOD, else NewCHOD
+  // CHOD and NewCHOD: two independent detectors, each with its own efficiency and time
+  // (the best-track association of reco needs both, Reconstruction::Config::newChodChodWindow)
   if (chod && rng.uniform32() < cfg_.chod.efficiency) {
     t->hasChod = true;
     t->chodTime = t0 + cfg_.chod.chodSigmaTime * rng.gaussian();
-  } else if (newchod && rng.uniform32() < cfg_.chod.efficiency) {
-    t->hasChod = true;
-    t->chodTime = t0 + cfg_.chod.newChodSigmaTime * rng.gaussian();
+  }
+  if (newchod && rng.uniform32() < cfg_.chod.efficiency) {
+    t->hasNewChod = true;
+    t->newChodTime = t0 + cfg_.chod.newChodSigmaTime * rng.gaussian();
   }
   t->muv1Energy = e1;
   t->muv2Energy = e2;

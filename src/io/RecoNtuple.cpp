@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kFormat = "kaonlab-reco-ntuple";
 /// 2: track columns track_chi2, kaon_px/py/pz, gtk3_hit_distance (session 5)
-constexpr const char* kFormatVersion = "2";
+constexpr const char* kFormatVersion = "3";
 
 /// Per-event values that are not RecoEvent fields.
 struct EventExtra {
@@ -123,6 +123,8 @@ void trackColumns(Col&& col, Tr& t, Key& k) {
   col("muv3", "", "MUV3 hit associated with the track", t.muv3);
   col("dt_muv3", "ns", "t(track) - t(MUV3)", t.dtMuv3);
   col("has_chod", "", "CHOD hit associated with the track", t.hasChod);
+  col("has_newchod", "", "NewCHOD hit associated with the track", t.hasNewChod);
+  col("associated", "", "NA62 best-track association: CHOD + NewCHOD within 5 ns, RICH within 2 ns, LKr within 100 mm / 6 ns of the CHOD", t.associated);
   col("truth_index", "", "truth link of the STRAW track (particle index in the truth event; -1 none)", t.truthIndex);
 }
 

@@ -174,6 +174,9 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
               cfg_.chantiWindow >= 0 && cfg_.muv3Window >= 0 && cfg_.chodWindow >= 0,
           "windows", "veto windows must be >= 0");
   require(cfg_.lkrTrackDistance >= 0 && cfg_.lkrAssociationDistance >= 0, "lkr_track_distance_mm", "must be >= 0");
+  require(cfg_.newChodChodWindow >= 0 && cfg_.richChodWindow >= 0 && cfg_.lkrChodMaxDistance >= 0 &&
+              cfg_.lkrAssociationWindow >= 0,
+          "association", "best-track association windows and distance must be >= 0");
   require(cfg_.newChodWindow >= 0 && cfg_.maxExtraChodSlabs >= 0 && cfg_.chodNewChodMaxDx >= 0 &&
               cfg_.chodNewChodMaxDy >= 0 && cfg_.chodNewChodMaxDt >= 0 && cfg_.chodLkrMaxDistance >= 0 &&
               cfg_.chodLkrMaxDt >= 0 && cfg_.newChodLkrMaxDx >= 0 && cfg_.newChodLkrMaxDy >= 0 &&
@@ -224,6 +227,25 @@ Vector3 Reconstruction::extrapolate(const RecoTrack& t, double z) const {
   x += px / pz * (z - zMagnet_);
   y += p.y / pz * (z - zMagnet_);
   return {x, y, z};
+}
+
+bool Reconstruction::associated(const detector::StrawTrack& s, const detector::DetectorEvent& in,
+                                const Vector3& imp) const {
+  // na62fw BestTrackSelection.cc: CHOD, then NewCHOD within 5 ns of it, the RICH ring within
+  // 2 ns of the CHOD (the ring itself is required by the pi+ identification), then the LKr
+  // cluster nearest to the track impact within 100 mm, with E > 0 and within 6 ns of the CHOD
+  if (!s.hasChod || !s.hasNewChod || std::abs(s.newChodTime - s.chodTime) >= cfg_.newChodChodWindow) return false;
+  if (s.hasRing && std::abs(s.ringTime - s.chodTime) >= cfg_.richChodWindow) return false;
+  double best2 = cfg_.lkrChodMaxDistance * cfg_.lkrChodMaxDistance;
+  const detector::LkrCluster* nearest = nullptr;
+  for (std::size_t c = 0; c < in.nLkr; ++c) {
+    const double dx = in.lkr[c].x - imp.x, dy = in.lkr[c].y - imp.y, d2 = dx * dx + dy * dy;
+    if (d2 <= best2) {
+      best2 = d2;
+      nearest = &in.lkr[c];
+    }
+  }
+  return nearest && nearest->energy > 0 && std::abs(nearest->time - s.chodTime) < cfg_.lkrAssociationWindow;
 }
 
 bool Reconstruction::inAcceptance(const RecoTrack& t) const {
@@ -460,12 +482,13 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       t.time = s.ringTime;
       t.timeSource = TimeSource::Rich;
       sigmaT = cfg_.sigmaTimeRich;
-    } else if (s.hasChod) {
-      t.time = s.chodTime;
+    } else if (s.hasChod || s.hasNewChod) {
+      t.time = s.hasChod ? s.chodTime : s.newChodTime;
       t.timeSource = TimeSource::Chod;
       sigmaT = cfg_.sigmaTimeChod;
     }
     t.hasChod = s.hasChod;
+    t.hasNewChod = s.hasNewChod;
     t.dtKtag = t.time - in.ktag.time;
     // GTK matching
     const Vector3 dir = t.momentum / t.momentum.z;
@@ -536,6 +559,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       }
     }
     t.lkrEnergy = eNear + (t.lkrIndex >= 0 && !bestInTime ? in.lkr[t.lkrIndex].energy : 0.0);
+    t.associated = associated(s, in, imp);
     t.eOverP = t.lkrEnergy / t.p;
     t.muv1Energy = s.muv1Energy;
     t.muv2Energy = s.muv2Energy;

@@ -29,6 +29,7 @@ TEST(PnnSelection, EachCutCanFail) {
       {PnnCut::OneTrack, [](auto& e) { e.nTracks = 2; e.tracks[1] = e.tracks[0]; }},
       {PnnCut::TrackQuality, [](auto& e) { e.tracks[0].charge = -1; }},
       {PnnCut::TrackQuality, [](auto& e) { e.tracks[0].nChambers = 3; }},
+      {PnnCut::TrackQuality, [](auto& e) { e.tracks[0].associated = false; }},
       {PnnCut::Acceptance, [](auto& e) { e.tracks[0].inAcceptance = false; }},
       {PnnCut::Momentum, [](auto& e) { e.tracks[0].p = 12.0; }},
       {PnnCut::Momentum, [](auto& e) { e.tracks[0].p = 47.0; }},

@@ -136,4 +136,13 @@ TEST(RunCard, DetectorTablesAreStrictAndApplied) {
   EXPECT_DOUBLE_EQ(a.detector.upstream.collimator2018OuterHalfY, 500.0 * units::mm);
   EXPECT_EQ(expectError("[detector.upstream]\ncollimator_design = 2019\n").key(), "detector.upstream.collimator_design");
   EXPECT_EQ(expectError("[detector.upstream]\ncollimator_design = 2018.5\n").key(), "detector.upstream.collimator_design");
+  // the best-track association windows (NA62 BestTrackSelection) in [reco]
+  const RunCard r = parseRunCard("[reco]\nnewchod_chod_window_ns = 3\nrich_chod_window_ns = 1.5\n"
+                                 "lkr_association_window_ns = 4\nlkr_association_max_distance_mm = 80\n",
+                                 "assoc.toml");
+  EXPECT_DOUBLE_EQ(r.reco.newChodChodWindow, 3.0 * units::ns);
+  EXPECT_DOUBLE_EQ(r.reco.richChodWindow, 1.5 * units::ns);
+  EXPECT_DOUBLE_EQ(r.reco.lkrAssociationWindow, 4.0 * units::ns);
+  EXPECT_DOUBLE_EQ(r.reco.lkrChodMaxDistance, 80.0 * units::mm);
+  EXPECT_EQ(expectError("[reco]\nrich_chod_window_ns = -1\n").key(), "reco.rich_chod_window_ns");
 }

@@ -25,7 +25,7 @@ bool sameEvent(const DetectorEvent& a, const DetectorEvent& b) {
   for (std::size_t i = 0; i < a.nStraw; ++i) {
     const auto &s = a.straw[i], &t = b.straw[i];
     if (!same(s.momentum, t.momentum) || !same(s.position, t.position) || s.time != t.time ||
-        s.ringRadius != t.ringRadius || s.ringHits != t.ringHits || s.chodTime != t.chodTime ||
+        s.ringRadius != t.ringRadius || s.ringHits != t.ringHits || s.chodTime != t.chodTime || s.newChodTime != t.newChodTime || s.hasNewChod != t.hasNewChod ||
         s.muv1Energy != t.muv1Energy || s.muv2Energy != t.muv2Energy || s.muv3Hit != t.muv3Hit ||
         s.muv3X != t.muv3X || s.truthIndex != t.truthIndex)
       return false;

@@ -470,6 +470,90 @@ TEST(Vetoes, MultiplicityVetoNeedsCoincidencesAsInNa62) {
   EXPECT_EQ(tested, 20);
 }
 
+TEST(Association, BestTrackNeedsChodNewChodRichTimeAndLkrAsInNa62) {
+  // na62fw BestTrackSelection.cc (RecoTrack::associated): CHOD and NewCHOD hits within 5 ns,
+  // the RICH ring within 2 ns of the CHOD, the nearest LKr cluster within 100 mm with E > 0
+  // and within 6 ns of the CHOD time. Each condition is spoiled on simulated pi+ tracks.
+  const int tested = checkSelectedPionEvents(
+      919,
+      [](const DetectorEvent& de, const reco::RecoEvent& re) {
+        const auto& s = de.straw[re.tracks[re.best].strawIndex];
+        return re.tracks[re.best].associated && s.hasRing && re.tracks[re.best].lkrIndex >= 0;
+      },
+      [](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack& t0) {
+        const auto k = static_cast<std::size_t>(t0.strawIndex);
+        auto associated = [&](auto&& spoil) {
+          DetectorEvent d = de;
+          spoil(d.straw[k], d);
+          reco::RecoEvent rr;
+          rec.reconstruct(d, rr);
+          return rr.tracks[k].associated;
+        };
+        const double tc = de.straw[k].chodTime;
+        auto& cl0 = de.lkr[static_cast<std::size_t>(t0.lkrIndex)];
+        const double lkrShift = tc - cl0.time;  // puts the cluster at the CHOD time
+        EXPECT_TRUE(associated([](StrawTrack&, DetectorEvent&) {}));
+        EXPECT_FALSE(associated([](StrawTrack& s, DetectorEvent&) { s.hasChod = false; }));
+        EXPECT_FALSE(associated([](StrawTrack& s, DetectorEvent&) { s.hasNewChod = false; }));
+        EXPECT_TRUE(associated([&](StrawTrack& s, DetectorEvent&) { s.newChodTime = tc + 4.9; }));
+        EXPECT_FALSE(associated([&](StrawTrack& s, DetectorEvent&) { s.newChodTime = tc - 5.1; }));
+        EXPECT_TRUE(associated([&](StrawTrack& s, DetectorEvent&) { s.ringTime = tc + 1.9; }));
+        EXPECT_FALSE(associated([&](StrawTrack& s, DetectorEvent&) { s.ringTime = tc + 2.1; }));
+        // no ring: the association holds (the pi+ identification needs the ring)
+        EXPECT_TRUE(associated([&](StrawTrack& s, DetectorEvent&) { s.hasRing = false; s.ringTime = tc + 9; }));
+        const auto ci = static_cast<std::size_t>(t0.lkrIndex);
+        EXPECT_TRUE(associated([&](StrawTrack&, DetectorEvent& d) { d.lkr[ci].time += lkrShift + 5.9; }));
+        EXPECT_FALSE(associated([&](StrawTrack&, DetectorEvent& d) { d.lkr[ci].time += lkrShift - 6.1; }));
+        EXPECT_FALSE(associated([&](StrawTrack&, DetectorEvent& d) { d.lkr[ci].energy = 0; }));
+        EXPECT_FALSE(associated([&](StrawTrack&, DetectorEvent& d) {  // cluster moved 120 mm away
+          d.lkr[ci].x = t0.lkrX + 120.0;
+          d.lkr[ci].y = t0.lkrY;
+        }));
+        EXPECT_TRUE(associated([&](StrawTrack&, DetectorEvent& d) {  // 90 mm away
+          d.lkr[ci].x = t0.lkrX + 90.0;
+          d.lkr[ci].y = t0.lkrY;
+        }));
+      });
+  EXPECT_EQ(tested, 20);
+}
+
+TEST(Association, ChodAndNewChodAreIndependentHits) {
+  // two detectors of efficiency 0.99 each (na62-detector.md CHOD / NewCHOD model): both hit
+  // 0.99^2 of the pi+ tracks crossing both; their times differ by the two resolutions
+  DetectorConfig dc;
+  dc.accidentals.enabled = false;
+  Chain c("pinunu", 929, dc);
+  generator::TruthEvent ev;
+  DetectorEvent de;
+  reco::RecoEvent re;
+  int crossing = 0, both = 0, chodOnly = 0, newOnly = 0;
+  std::vector<double> dt;
+  for (std::uint64_t i = 0; i < 60000; ++i) {
+    c.gen.generate(i, ev);
+    c.sim.simulate(ev, de);
+    c.rec.reconstruct(de, re);
+    for (std::size_t k = 0; k < re.nTracks; ++k) {
+      const auto& s = de.straw[static_cast<std::size_t>(re.tracks[k].strawIndex)];
+      // well inside both acceptances (130/140-1100/1070 mm), a pi+ that did not decay
+      const double r = std::hypot(re.tracks[k].lkrX, re.tracks[k].lkrY);
+      if (!(s.hasChod || s.hasNewChod) || s.nChambers < 4 || r < 250 || r > 950 || s.trueDecayZ != 0) continue;
+      ++crossing;
+      both += s.hasChod && s.hasNewChod;
+      chodOnly += s.hasChod && !s.hasNewChod;
+      newOnly += !s.hasChod && s.hasNewChod;
+      if (s.hasChod && s.hasNewChod) dt.push_back(s.newChodTime - s.chodTime);
+    }
+  }
+  ASSERT_GT(crossing, 5000);
+  // one detector missing: 2 e (1 - e) / (1 - (1 - e)^2) of the tracks seen by at least one
+  const double e = dc.chod.efficiency, pOne = e * (1 - e) / (1 - (1 - e) * (1 - e));
+  const double n = crossing;
+  EXPECT_NEAR(chodOnly / n, pOne, 5 * std::sqrt(pOne / n));
+  EXPECT_NEAR(newOnly / n, pOne, 5 * std::sqrt(pOne / n));
+  const double expectedSigma = std::hypot(dc.chod.chodSigmaTime, dc.chod.newChodSigmaTime);
+  EXPECT_NEAR(robustSigma(dt), expectedSigma, 0.05 * expectedSigma);
+}
+
 TEST(Vetoes, LkrPhotonVetoWindowIsNa62s) {
   // NA62 PhotonRejectionLKr / EvaluateLKrCluster: |dt| < 5 ns below 1 GeV, 5 sigma(E) at
   // 1-2 GeV, 15 sigma(E) at 2-15 GeV, 70 sigma(E) above, sigma(E) = 0.56 + 1.53/E - 0.233/sqrt(E)

@@ -66,6 +66,8 @@ RecoEvent makeRecoEvent(std::uint64_t index, std::mt19937_64& rng) {
     t.muv3 = b();
     t.dtMuv3 = u(rng);
     t.hasChod = b();
+    t.hasNewChod = b();
+    t.associated = b();
     t.truthIndex = i8(rng);
   }
   ev.best = ev.nTracks ? static_cast<int>(rng() % ev.nTracks) : -1;
@@ -156,6 +158,8 @@ void expectIdentical(const RecoTrack& a, const RecoTrack& b) {
   EXPECT_EQ(a.muv3, b.muv3);
   EXPECT_TRUE(same(a.dtMuv3, b.dtMuv3));
   EXPECT_EQ(a.hasChod, b.hasChod);
+  EXPECT_EQ(a.hasNewChod, b.hasNewChod);
+  EXPECT_EQ(a.associated, b.associated);
   EXPECT_EQ(a.truthIndex, b.truthIndex);
 }
 
@@ -336,7 +340,7 @@ TEST(RecoNtuple, ReaderRefusesAnotherFormatOrVersionNamingTheFile) {
   // a file of another format, and a reco ntuple of an older format version (fewer columns)
   ScratchDir dir;
   for (const auto& [format, version] : {std::pair<std::string, std::string>{"kaonlab-truth-ntuple", "2"},
-                                        std::pair<std::string, std::string>{"kaonlab-reco-ntuple", "1"}}) {
+                                        std::pair<std::string, std::string>{"kaonlab-reco-ntuple", "2"}}) {
     const auto path = dir / (format + version + ".h5");
     {
       io::H5OutputFile f(path, format, version, "v");

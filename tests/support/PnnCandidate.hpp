@@ -42,6 +42,8 @@ inline reco::RecoEvent pnnCandidate() {
   t.muv1Energy = 6.0;
   t.muv2Energy = 3.0;
   t.muv3 = false;
+  t.hasChod = t.hasNewChod = true;
+  t.associated = true;  // CHOD, NewCHOD, RICH time and LKr cluster (reco::RecoTrack::associated)
   return ev;
 }
 

@@ -22,7 +22,7 @@ namespace kaonlab::analysis {
 /// Cuts in cut-flow order (the bit of cut c is 1u << c).
 enum class PnnCut : std::uint8_t {
   OneTrack,          ///< exactly one STRAW track (multi-track veto)
-  TrackQuality,      ///< positive, >= 4 STRAW chambers, track chi2 < 20
+  TrackQuality,      ///< positive, >= 4 STRAW chambers, track chi2 < 20, downstream association
   Acceptance,        ///< geometric acceptance STRAW..MUV3 (reco::Reconstruction::inAcceptance)
   Momentum,          ///< pi+ momentum window
   KaonId,            ///< KTAG coincidence (>= 5 sectors) in time with the track
@@ -60,6 +60,9 @@ struct PnnSelectionConfig {
   int maxTracks = 1;
   int minChambers = 4;
   double maxTrackChi2 = 20.0;  ///< STRAW track chi2 < 20 (§4.3 "Single track: >= 4 STRAW chambers, chi2 < 20")
+  /// part of the track quality: NA62's best-track CHOD + NewCHOD + RICH-time + LKr association
+  /// (reco::RecoTrack::associated; na62fw BestTrackSelection.cc)
+  bool requireAssociation = true;
   /// part of the one-track cut: no in-time CHOD/NewCHOD hit of a charged particle without a
   /// STRAW track (RecoEvent::chodVeto; §4.3 "multiplicity: CHOD/NewCHOD/LKr coincidences")
   bool chodMultiplicityVeto = true;

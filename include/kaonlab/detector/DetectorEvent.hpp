@@ -46,9 +46,11 @@ struct StrawTrack {
   double ringRadius = 0;  ///< mm
   int ringHits = 0;
   double ringTime = 0;    ///< ns
-  // CHOD / NewCHOD (CHOD time when the CHOD saw it, else NewCHOD)
+  // CHOD and NewCHOD, independent hits (NA62 BestTrackSelection associates both)
   bool hasChod = false;
-  double chodTime = 0;
+  double chodTime = 0;     ///< ns
+  bool hasNewChod = false;
+  double newChodTime = 0;  ///< ns
   // MUV1/2 energies (GeV, 0 = nothing)
   double muv1Energy = 0, muv2Energy = 0;
   // MUV3

@@ -56,6 +56,12 @@ struct RecoTrack {
   bool muv3 = false;
   double dtMuv3 = 0;
   bool hasChod = false;
+  bool hasNewChod = false;
+  /// NA62 best-track downstream association (BestTrackSelection.cc): CHOD and NewCHOD hits
+  /// within Reconstruction::Config::newChodChodWindow, the RICH ring (when there is one; the
+  /// pi+ identification requires it) within richChodWindow of the CHOD, and an LKr cluster
+  /// within lkrChodMaxDistance and lkrChodWindow of the CHOD time
+  bool associated = false;
   int truthIndex = -1;       ///< truth link of the STRAW track
 };
 

@@ -109,6 +109,15 @@ class Reconstruction {
     /// in-time window of the clusters summed into the track's LKr energy (E/p): NA62
     /// BestTrackSelection CutTimeDiffLKrCHOD (LKr-CHOD time of the associated cluster)
     double lkrAssociationWindow = 6.0 * units::ns;
+    // Best-track downstream association (RecoTrack::associated), na62fw
+    // NA62Analysis/Analyzers/PnnAnalyzers/src/BestTrackSelection.cc (repository of
+    // na62-detector.md [FW-GA]): the track needs a CHOD and a NewCHOD hit within
+    // newChodChodWindow (CutTimeDiffCHODNewCHOD), its RICH ring within richChodWindow of the
+    // CHOD (CutTimeDiffRICHCHOD) and an LKr cluster with E > 0 within lkrChodMaxDistance
+    // (CutMaxDistLKr) and lkrAssociationWindow (CutTimeDiffLKrCHOD) of the CHOD time.
+    double newChodChodWindow = 5.0 * units::ns;
+    double richChodWindow = 2.0 * units::ns;
+    double lkrChodMaxDistance = 100.0 * units::mm;
     double lkrMinEnergy = 0.0;                 ///< GeV
     double chantiWindow = 3.0 * units::ns;     ///< §4.3 (iv)
     // Multiplicity veto (RecoEvent::chodVeto), NA62's rule: na62fw
@@ -262,6 +271,9 @@ class Reconstruction {
   void chi2Match(const detector::DetectorEvent& in, RecoTrack& t, const Vector3& dir, double sigmaT) const;
   /// NA62's K-pi matching (Config "na62Matching"): sets the track's GTK match, or none.
   void na62Match(const detector::DetectorEvent& in, RecoTrack& t, const Vector3& dir) const;
+  /// Best-track downstream association (RecoTrack::associated) of STRAW track s with LKr
+  /// impact point imp.
+  bool associated(const detector::StrawTrack& s, const detector::DetectorEvent& in, const Vector3& imp) const;
   /// Multiplicity veto (Config, "Multiplicity veto"): sets nChodExtra and chodVeto.
   void multiplicityVeto(const detector::DetectorEvent& in, RecoEvent& out, double tRef) const;
   Config cfg_;
