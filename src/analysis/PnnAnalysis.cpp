@@ -192,7 +192,9 @@ class ModeRunner {
     // multiplicity veto of the event's untracked charged particles replaced by its
     // probability (untrackedWeights), when the one-track cut can fail only through that veto
     // (at most maxTracks STRAW tracks)
-    const bool oneTrackOk = static_cast<int>(s.reco.nTracks) <= cfg_.selection.maxTracks;
+    // (the STRAW segment veto, part of the one-track cut, stays brute force: deterministic)
+    const bool oneTrackOk = static_cast<int>(s.reco.nTracks) <= cfg_.selection.maxTracks &&
+                            !(cfg_.selection.strawSegmentVeto && s.reco.strawSegment);
     bool anyChod = false;
     for (std::size_t i = 0; i < s.det.nUntracked; ++i) anyChod |= s.det.untracked[i].chod || s.det.untracked[i].newChod;
     const bool chodWeighted =

@@ -111,7 +111,9 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev) const {
   r.p = t.p;
   r.m2miss = t.m2miss;
 
-  if (static_cast<int>(ev.nTracks) > c.maxTracks || (c.chodMultiplicityVeto && ev.chodVeto)) fail(PnnCut::OneTrack);
+  if (static_cast<int>(ev.nTracks) > c.maxTracks || (c.chodMultiplicityVeto && ev.chodVeto) ||
+      (c.strawSegmentVeto && ev.strawSegment))
+    fail(PnnCut::OneTrack);
   if (t.charge <= 0 || t.nChambers < c.minChambers || t.chi2 >= c.maxTrackChi2 || (c.requireAssociation && !t.associated))
     fail(PnnCut::TrackQuality);
   if (!t.inAcceptance) fail(PnnCut::Acceptance);

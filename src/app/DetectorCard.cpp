@@ -237,6 +237,13 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
   r.richChodWindow = rt.number("rich_chod_window_ns", r.richChodWindow / ns, 0, 1e3) * ns;
   r.lkrAssociationWindow = rt.number("lkr_association_window_ns", r.lkrAssociationWindow / ns, 0, 1e3) * ns;
   r.lkrChodMaxDistance = rt.number("lkr_association_max_distance_mm", r.lkrChodMaxDistance / mm, 0, 1e4) * mm;
+  // STRAW segments (NA62 StrawSegmentAlgorithm, RecoEvent::strawSegment)
+  r.segmentVertexError = rt.number("segment_vertex_error_mm", r.segmentVertexError / mm, 1e-6, 1e3) * mm;
+  r.segmentHitError = rt.number("segment_hit_error_mm", r.segmentHitError / mm, 1e-6, 1e3) * mm;
+  r.segmentMaxSlope = rt.number("segment_max_slope", r.segmentMaxSlope, 0, 1);
+  r.segmentMinDistance = rt.number("segment_min_distance_mm", r.segmentMinDistance / mm, 0, 1e4) * mm;
+  r.segmentMaxPositiveP = rt.number("segment_max_positive_p_gev", r.segmentMaxPositiveP / GeV, 0, 1e4) * GeV;
+  r.segmentMaxNegativeP = rt.number("segment_max_negative_p_gev", r.segmentMaxNegativeP / GeV, 0, 1e4) * GeV;
   rt.finish();
 }
 

@@ -71,6 +71,7 @@ const IntKey kIntegers[] = {
 };
 const FlagKey kFlags[] = {
     {"chod_multiplicity_veto", &Cfg::chodMultiplicityVeto, "no in-time CHOD/NewCHOD hit of an untracked charged particle"},
+    {"straw_segment_veto", &Cfg::strawSegmentVeto, "no STRAW segment (chambers 1-2 or 3-4) of an untracked particle"},
     {"require_association", &Cfg::requireAssociation, "track associated with CHOD, NewCHOD, RICH time and an LKr cluster"},
     {"beam_kinematics", &Cfg::beamKinematics, "apply the matched-kaon momentum and slope windows"},
     {"chanti_veto", &Cfg::chantiVeto, "upstream veto (iv)"},

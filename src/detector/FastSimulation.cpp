@@ -777,6 +777,13 @@ void FastSimulation::particleResponse(const Trajectory& traj, int truthIndex, do
   // CHOD/NewCHOD hit (DetectorEvent::chod, for the multiplicity veto); no random numbers are
   // drawn for particles that cross neither (photons), so their streams are unchanged.
   auto untrackedChodHit = [&] {
+    // chamber pairs 1-2 and 3-4 both crossed in their active area: a STRAW segment candidate
+    for (int c0 : {0, 2}) {
+      const Crossing *a = straw[c0], *b = straw[c0 + 1];
+      if (!a || !b || !a->active || !b->active) continue;
+      StrawSegment* g = DetectorEvent::push(out.segments, out.nSegments, out.overflow);
+      if (g) *g = {c0 + 1, a->position, b->position, charge(b->pdgId) * b->momentum.mag(), truthIndex};
+    }
     // (the LKr record only for a charged particle there: photons come through here too)
     if (chod || newchod || (lkr && lkr->pdgId != pdg::kPhoton && charge(lkr->pdgId) != 0)) {
       UntrackedCharged* x = DetectorEvent::push(out.untracked, out.nUntracked, out.overflow);

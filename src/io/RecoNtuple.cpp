@@ -56,6 +56,7 @@ void eventColumns(Col&& col, Ev& e, Extra& x) {
   col("chanti_veto", "", "CHANTI veto (same time reference)", e.chantiVeto);
   col("n_chod_extra", "", "in-time CHOD/NewCHOD hits of charged particles without a STRAW track", e.nChodExtra);
   col("chod_veto", "", "multiplicity veto (NA62 MultiplicitySelection: > 3 extra CHOD slabs or CHOD/NewCHOD/LKr extra activity in coincidence)", e.chodVeto);
+  col("straw_segment", "", "NA62 STRAW segment veto: an untracked particle's chamber 1-2 or 3-4 segment points to the best track's vertex", e.strawSegment);
   col("has_vertex3", "", "a three-track vertex was found", e.hasVertex3);
   col("vertex3_track0", "", "first track of the three-track vertex (index within the event; -1 none)", e.vertex3Tracks[0]);
   col("vertex3_track1", "", "second track of the three-track vertex (-1 none)", e.vertex3Tracks[1]);

@@ -174,6 +174,10 @@ Reconstruction::Reconstruction(const Config& cfg, const detector::DetectorConfig
               cfg_.chantiWindow >= 0 && cfg_.muv3Window >= 0 && cfg_.chodWindow >= 0,
           "windows", "veto windows must be >= 0");
   require(cfg_.lkrTrackDistance >= 0 && cfg_.lkrAssociationDistance >= 0, "lkr_track_distance_mm", "must be >= 0");
+  require(cfg_.segmentVertexError > 0 && cfg_.segmentHitError > 0 && cfg_.segmentMaxSlope >= 0 &&
+              cfg_.segmentMinDistance >= 0 && cfg_.segmentMaxPositiveP >= 0 && cfg_.segmentMaxNegativeP >= 0 &&
+              cfg_.segmentTimeB12 >= 0 && cfg_.segmentTimeB34 >= 0,
+          "straw_segment", "STRAW segment errors must be > 0, the other parameters >= 0");
   require(cfg_.newChodChodWindow >= 0 && cfg_.richChodWindow >= 0 && cfg_.lkrChodMaxDistance >= 0 &&
               cfg_.lkrAssociationWindow >= 0,
           "association", "best-track association windows and distance must be >= 0");
@@ -246,6 +250,51 @@ bool Reconstruction::associated(const detector::StrawTrack& s, const detector::D
     }
   }
   return nearest && nearest->energy > 0 && std::abs(nearest->time - s.chodTime) < cfg_.lkrAssociationWindow;
+}
+
+void Reconstruction::strawSegmentVeto(const detector::DetectorEvent& in, RecoEvent& out) const {
+  if (out.best < 0 || in.nSegments == 0) return;
+  const RecoTrack& t = out.tracks[static_cast<std::size_t>(out.best)];
+  const TrackLine line(t, zMagnet_, kickSign_, ptKick_);
+  const Vector3& v = t.vertex;
+  // weighted straight-line fit of u(z) through (z_v, u_v), (z1, u1), (z2, u2): slope and chi2
+  const double wv = 1.0 / (cfg_.segmentVertexError * cfg_.segmentVertexError),
+               wh = 1.0 / (cfg_.segmentHitError * cfg_.segmentHitError);
+  auto fit = [&](double zv, double uv, double z1, double u1, double z2, double u2, double& slope) {
+    const double sw = wv + 2 * wh, sz = wv * zv + wh * (z1 + z2), su = wv * uv + wh * (u1 + u2);
+    const double szz = wv * zv * zv + wh * (z1 * z1 + z2 * z2), szu = wv * zv * uv + wh * (z1 * u1 + z2 * u2);
+    slope = (sw * szu - sz * su) / (sw * szz - sz * sz);
+    const double icpt = (su - slope * sz) / sw;
+    auto r2 = [&](double z, double u) { return (u - icpt - slope * z) * (u - icpt - slope * z); };
+    return wv * r2(zv, uv) + wh * (r2(z1, u1) + r2(z2, u2));
+  };
+  for (std::size_t k = 0; k < in.nSegments && !out.strawSegment; ++k) {
+    const auto& g = in.segments[k];
+    const bool first = g.firstChamber == 1;
+    double sx = 0, sy = 0;
+    const double chi2x = first ? fit(v.z, v.x, g.first.z, g.first.x, g.second.z, g.second.x, sx) : 0.0;
+    if (first && std::abs(sx) > cfg_.segmentMaxSlope) continue;
+    const double chi2y = fit(v.z, v.y, g.first.z, g.first.y, g.second.z, g.second.y, sy);
+    if (std::abs(sy) > cfg_.segmentMaxSlope) continue;
+    const Vector3 a = line.at(g.first.z), b = line.at(g.second.z);
+    const double d2 = 0.5 * (std::pow(a.x - g.first.x, 2) + std::pow(a.y - g.first.y, 2) +
+                             std::pow(b.x - g.second.x, 2) + std::pow(b.y - g.second.y, 2));
+    if (d2 < cfg_.segmentMinDistance * cfg_.segmentMinDistance) continue;
+    if (!first) {
+      // NA62's bending estimate: the slope change between the vertex-to-magnet line and the
+      // 3-4 segment, p = p_T kick / dtheta, signed like the charge
+      const double after = (g.second.x - g.first.x) / (g.second.z - g.first.z);
+      const double xMag = g.first.x + after * (zMagnet_ - g.first.z);
+      const double before = (v.x - xMag) / (v.z - zMagnet_);
+      const double dTheta = before - after;
+      const double pExp = dTheta != 0 ? -kickSign_ * ptKick_ / dTheta : std::numeric_limits<double>::infinity();
+      if (pExp > cfg_.segmentMaxPositiveP || pExp < -cfg_.segmentMaxNegativeP) continue;
+    }
+    const double chi2 = chi2x + chi2y;
+    const double dt = 0.0;  // same decay: in time
+    out.strawSegment = first ? dt < cfg_.segmentTimeA12 - cfg_.segmentTimeB12 * chi2
+                             : dt < cfg_.segmentTimeA34 - cfg_.segmentTimeB34 * chi2;
+  }
 }
 
 bool Reconstruction::inAcceptance(const RecoTrack& t) const {
@@ -621,6 +670,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
   for (std::size_t h = 0; h < in.nChanti; ++h)
     if (std::abs(in.chanti[h].time - tRef) < cfg_.chantiWindow) out.chantiVeto = true;
   multiplicityVeto(in, out, tRef);
+  strawSegmentVeto(in, out);
 
   // ---- best three-track vertex
   if (out.nTracks >= 3) {

@@ -36,6 +36,17 @@ TEST(PnnOutputs, RowsJsonAndNumbers) {
   EXPECT_TRUE(r.years[2].nKDerived);
   const auto rows = pnnReportRows(r);
   EXPECT_GT(rows.size(), 20u);
+  // a group whose published value is an upper limit ("< 0.01", "< 0.001" in the talk) gives
+  // rows flagged as such (compared as a limit in the report); the other groups' rows are not
+  int limitRows = 0, valueRows = 0;
+  for (const auto& g : r.groups)
+    for (const auto& row : rows)
+      if (row.quantity == g.name) {
+        EXPECT_EQ(row.publishedIsUpperLimit, g.publishedIsUpperLimit) << g.name;
+        (g.publishedIsUpperLimit ? limitRows : valueRows)++;
+      }
+  EXPECT_GE(limitRows, 2);  // K+ -> pi+ gamma gamma and K+ -> pi0 l+ nu
+  EXPECT_GE(valueRows, 4);
   const std::string j = pnnResultsJson(r);
   EXPECT_NE(j.find("\"cut_flow\""), std::string::npos);
   EXPECT_NE(j.find("\"years\""), std::string::npos);

@@ -66,6 +66,19 @@ TEST(PnnSelection, EachCutCanFail) {
   }
 }
 
+TEST(PnnSelection, StrawSegmentVetoIsPartOfTheOneTrackCutWhenEnabled) {
+  // off by default (PnnSelectionConfig::strawSegmentVeto): a segment changes nothing; on, it
+  // fails the one-track cut and only that cut
+  auto ev = test::pnnCandidate();
+  ev.strawSegment = true;
+  EXPECT_EQ(PnnSelection{}.classify(ev).failed, 0u);
+  PnnSelectionConfig c;
+  c.strawSegmentVeto = true;
+  EXPECT_EQ(PnnSelection{c}.classify(ev).failed, bit(PnnCut::OneTrack));
+  ev.strawSegment = false;
+  EXPECT_EQ(PnnSelection{c}.classify(ev).failed, 0u);
+}
+
 TEST(PnnSelection, NoRichRingFailsPionIdAndTheRichSignalRegionCondition) {
   const PnnSelection sel;
   auto ev = test::pnnCandidate();

@@ -145,4 +145,13 @@ TEST(RunCard, DetectorTablesAreStrictAndApplied) {
   EXPECT_DOUBLE_EQ(r.reco.lkrAssociationWindow, 4.0 * units::ns);
   EXPECT_DOUBLE_EQ(r.reco.lkrChodMaxDistance, 80.0 * units::mm);
   EXPECT_EQ(expectError("[reco]\nrich_chod_window_ns = -1\n").key(), "reco.rich_chod_window_ns");
+  // the STRAW segment parameters (NA62 StrawSegmentAlgorithm) in [reco]
+  const RunCard g = parseRunCard("[reco]\nsegment_max_slope = 0.03\nsegment_min_distance_mm = 20\n"
+                                 "segment_max_negative_p_gev = 60\nsegment_hit_error_mm = 1.5\n",
+                                 "segment.toml");
+  EXPECT_DOUBLE_EQ(g.reco.segmentMaxSlope, 0.03);
+  EXPECT_DOUBLE_EQ(g.reco.segmentMinDistance, 20.0 * units::mm);
+  EXPECT_DOUBLE_EQ(g.reco.segmentMaxNegativeP, 60.0 * units::GeV);
+  EXPECT_DOUBLE_EQ(g.reco.segmentHitError, 1.5 * units::mm);
+  EXPECT_EQ(expectError("[reco]\nsegment_hit_error_mm = 0\n").key(), "reco.segment_hit_error_mm");
 }

@@ -517,6 +517,59 @@ TEST(Association, BestTrackNeedsChodNewChodRichTimeAndLkrAsInNa62) {
   EXPECT_EQ(tested, 20);
 }
 
+TEST(StrawSegment, UntrackedSegmentPointingToTheVertexVetoesAsInNa62) {
+  // na62fw StrawSegmentAlgorithm (ReconstructSegments): a chamber 1-2 or 3-4 segment of a
+  // particle without a track vetoes the event when the line through the best track's vertex
+  // and its two hits has |slope| <= 0.02 (x, y for 1-2; y for 3-4), lies >= 30 mm from the
+  // track, has chi2 < 25 (1-2: 35 ns - 1.4 ns chi2 > 0) or < 7 (3-4), and for 3-4 bends like
+  // charge x p in (-90, 10) GeV. Hand-built segments of a particle from the vertex.
+  const DetectorConfig geo;
+  const int tested = checkSelectedPionEvents(
+      939, [](const DetectorEvent&, const reco::RecoEvent& re) { return !re.strawSegment && re.best >= 0; },
+      [&](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack& t0) {
+        const Vector3 v = t0.vertex;
+        const auto& z = geo.straw.z;
+        const double zMag = geo.magnet.zCentre, kick = geo.magnet.ptKick;
+        // a particle of charge q and momentum p leaving the vertex with slopes (ax, ay),
+        // kicked by the MNP33 by -q kick/p in x (positives towards -x, §2.1); offset: a
+        // parallel shift of the hits in x (mm)
+        auto segment = [&](int chamber, double ax, double ay, double q, double p, double offset = 0.0) {
+          auto at = [&](double zc) {
+            double x = v.x + ax * (zc - v.z) + offset;
+            if (zc > zMag) x += q * geo.magnet.kickSignForPositive * (kick / p) * (zc - zMag);
+            return Vector3{x, v.y + ay * (zc - v.z), zc};
+          };
+          const auto c0 = static_cast<std::size_t>(chamber - 1);
+          return StrawSegment{chamber, at(z[c0]), at(z[c0 + 1]), q * p, -1};
+        };
+        auto vetoed = [&](const StrawSegment& g) {
+          DetectorEvent d = de;
+          d.segments[d.nSegments++] = g;
+          reco::RecoEvent rr;
+          rec.reconstruct(d, rr);
+          return rr.strawSegment;
+        };
+        // slopes of the pi+ track before the magnet; the test particle leaves 8 mrad away in y
+        const double tx = t0.momentum.x / t0.momentum.z, ty = t0.momentum.y / t0.momentum.z;
+        const double away = ty > 0 ? -0.008 : 0.008;
+        EXPECT_TRUE(vetoed(segment(1, tx, ty + away, -1, 20)));
+        EXPECT_TRUE(vetoed(segment(3, tx, ty + away, -1, 20)));      // pi- of 20 GeV: -20 in (-90, 10)
+        EXPECT_FALSE(vetoed(segment(3, tx, ty + away, -1, 120)));    // -120 GeV: below -90
+        EXPECT_FALSE(vetoed(segment(3, tx, ty + away, +1, 20)));     // +20 GeV: above 10
+        EXPECT_TRUE(vetoed(segment(3, tx, ty + away, +1, 5)));       // +5 GeV
+        EXPECT_FALSE(vetoed(segment(1, tx, away > 0 ? 0.025 : -0.025, -1, 20)));  // |slope| > 0.02
+        EXPECT_FALSE(vetoed(segment(1, tx, ty + away / 800.0, -1, 20)));  // ~0.4 mm from the track
+        EXPECT_FALSE(vetoed(segment(1, tx, ty + away, -1, 20, 200.0)));   // 200 mm off the vertex: chi2 > 25
+        // 3-4: x is not fitted; a 60 mm shift moves the bending estimate by ~10% only (vetoed),
+        // a shift that makes the pi- of 20 GeV look like one of -200 GeV (below -90) does not veto:
+        // dtheta = offset / (z_magnet - z_vertex) - q s kick / p and p_exp = -s kick / dtheta
+        EXPECT_TRUE(vetoed(segment(3, tx, ty + away, -1, 20, 60.0)));
+        const double lever = zMag - v.z, s = geo.magnet.kickSignForPositive;
+        EXPECT_FALSE(vetoed(segment(3, tx, ty + away, -1, 20, lever * s * kick * (-1.0 / 20 + 1.0 / 200))));
+      });
+  EXPECT_EQ(tested, 20);
+}
+
 TEST(Association, ChodAndNewChodAreIndependentHits) {
   // two detectors of efficiency 0.99 each (na62-detector.md CHOD / NewCHOD model): both hit
   // 0.99^2 of the pi+ tracks crossing both; their times differ by the two resolutions

@@ -75,6 +75,7 @@ RecoEvent makeRecoEvent(std::uint64_t index, std::mt19937_64& rng) {
   ev.ktagTagged = b();
   ev.ktagSectors = static_cast<int>(rng() % 9);
   ev.ktagTime = u(rng) * 10;
+  ev.strawSegment = b();
   ev.lavVeto = b();
   ev.ircVeto = b();
   ev.sacVeto = b();
@@ -172,6 +173,7 @@ void expectIdentical(const RecoEvent& a, const RecoEvent& b) {
   EXPECT_EQ(a.ktagTagged, b.ktagTagged);
   EXPECT_EQ(a.ktagSectors, b.ktagSectors);
   EXPECT_TRUE(same(a.ktagTime, b.ktagTime));
+  EXPECT_EQ(a.strawSegment, b.strawSegment);
   EXPECT_EQ(a.lavVeto, b.lavVeto);
   EXPECT_EQ(a.ircVeto, b.ircVeto);
   EXPECT_EQ(a.sacVeto, b.sacVeto);

@@ -66,6 +66,13 @@ struct PnnSelectionConfig {
   /// part of the one-track cut: no in-time CHOD/NewCHOD hit of a charged particle without a
   /// STRAW track (RecoEvent::chodVeto; §4.3 "multiplicity: CHOD/NewCHOD/LKr coincidences")
   bool chodMultiplicityVeto = true;
+  /// part of the one-track cut: no STRAW segment of an untracked particle (RecoEvent::strawSegment;
+  /// na62fw StrawSegmentAlgorithm, as in PnnAnalyzers K2pi.cc / Kmu2.cc). Off by default: the
+  /// fast simulation's segments are found with efficiency 1 (NA62's finder needs view clusters,
+  /// doublets and trailing times; its efficiency is not sourced), and with it the K+ -> pi+ pi-
+  /// e+ nu background falls to 0.016 (quick run) against the published 0.50 +- 0.11
+  /// (docs/analysis-pnn.md "STRAW segment veto")
+  bool strawSegmentVeto = false;
   // pi+ momentum: 15-45 GeV/c in 2018 (talk "pi+ momentum range 15-45 GeV/c"; §4.3 M), 15-35 in 2016-17 (§4.3, K2pi.cc)
   double pMin = 15.0 * units::GeV;
   double pMax = 45.0 * units::GeV;

@@ -123,6 +123,17 @@ struct UntrackedCharged {
   double lkrMomentum = 0;     ///< |p| at the LKr (GeV)
 };
 
+/// Hits of a charged particle without a STRAW track in both chambers of a pair (STRAW1-2 or
+/// STRAW3-4, active areas): the input of NA62's STRAW segment veto (reco::RecoEvent::strawSegment).
+/// True positions (no smearing, no random numbers: the veto is a deterministic function of
+/// the event, as the weighted background estimates need).
+struct StrawSegment {
+  int firstChamber = 1;          ///< 1: chambers 1-2, 3: chambers 3-4
+  Vector3 first, second;         ///< crossing points at the two chambers (mm)
+  double signedMomentum = 0;     ///< charge x |p| (GeV; the 3-4 segment's bending estimate in NA62)
+  int truthIndex = -1;
+};
+
 struct DetectorEvent {
   static constexpr std::size_t kMaxGtk = 16, kMaxStraw = 8, kMaxLkr = 24, kMaxVeto = 32, kMaxChanti = 8,
                                kMaxChod = 8;
@@ -144,6 +155,8 @@ struct DetectorEvent {
   std::size_t nChod = 0;
   std::array<UntrackedCharged, kMaxChod> untracked{};  ///< untracked charged particles reaching CHOD/NewCHOD/LKr
   std::size_t nUntracked = 0;
+  std::array<StrawSegment, kMaxChod> segments{};  ///< untracked charged particles' chamber-pair hits
+  std::size_t nSegments = 0;
   static constexpr std::size_t kMaxGtk3Hits = 8;
   std::array<Gtk3Hit, kMaxGtk3Hits> gtk3Hits{};  ///< own charged particles in GTK2/GTK3 (upstream decays)
   std::size_t nGtk3Hits = 0;
@@ -153,6 +166,7 @@ struct DetectorEvent {
     ktag = {};
     nGtk = nStraw = nLkr = nVeto = nChanti = nChod = nUntracked = 0;
     nGtk3Hits = 0;
+    nSegments = 0;
     overflow = 0;
   }
   template <class T, std::size_t N>

@@ -88,6 +88,10 @@ struct RecoEvent {
   /// extra CHOD slabs, or extra CHOD-NewCHOD, CHOD-LKr or NewCHOD-LKr activity in coincidence)
   int nChodExtra = 0;
   bool chodVeto = false;
+  /// NA62 STRAW segment veto (na62fw StrawSegmentAlgorithm::ReconstructSegments): a charged
+  /// particle without a track left a segment in chambers 1-2 or 3-4 pointing to the best
+  /// track's vertex, away from the track (Reconstruction::Config "STRAW segments")
+  bool strawSegment = false;
   bool chantiVeto = false;
   // three-track vertex
   bool hasVertex3 = false;
@@ -109,6 +113,7 @@ struct RecoEvent {
     nLkrExtra = 0;
     nChodExtra = 0;
     chodVeto = false;
+    strawSegment = false;
     hasVertex3 = false;
     vertex3Tracks = {-1, -1, -1};
     vertex3 = {};

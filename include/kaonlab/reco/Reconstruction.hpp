@@ -116,6 +116,23 @@ class Reconstruction {
     // CHOD (CutTimeDiffRICHCHOD) and an LKr cluster with E > 0 within lkrChodMaxDistance
     // (CutMaxDistLKr) and lkrAssociationWindow (CutTimeDiffLKrCHOD) of the CHOD time.
     double newChodChodWindow = 5.0 * units::ns;
+    // STRAW segments (RecoEvent::strawSegment), na62fw NA62Tools StrawSegmentAlgorithm.cc
+    // (OneViewSegment, ReconstructSegments; used by PnnAnalyzers K2pi.cc / Kmu2.cc): a line fit
+    // through the track vertex (error segmentVertexError) and the two chamber hits (error
+    // segmentHitError) with |slope| <= segmentMaxSlope (x and y for chambers 1-2, y only for
+    // 3-4, bent in x by the MNP33), mean squared distance from the track at the two chambers
+    // >= segmentMinDistance^2, for 3-4 the bending estimate charge x p in
+    // (-segmentMaxNegativeP, segmentMaxPositiveP), and NA62's time/quality condition
+    // |dt| < A - B chi2 with A, B = 35 ns, 1.4 ns (1-2) and 40 ns, 5.7 ns (3-4); a particle of
+    // the same decay is in time (dt = 0: the fast simulation has no STRAW hit times).
+    double segmentVertexError = 1.0 * units::mm;
+    double segmentHitError = 2.0 * units::mm;
+    double segmentMaxSlope = 0.02;
+    double segmentMinDistance = 30.0 * units::mm;
+    double segmentMaxPositiveP = 10.0 * units::GeV;
+    double segmentMaxNegativeP = 90.0 * units::GeV;
+    double segmentTimeA12 = 35.0 * units::ns, segmentTimeB12 = 1.4 * units::ns;
+    double segmentTimeA34 = 40.0 * units::ns, segmentTimeB34 = 5.7 * units::ns;
     double richChodWindow = 2.0 * units::ns;
     double lkrChodMaxDistance = 100.0 * units::mm;
     double lkrMinEnergy = 0.0;                 ///< GeV
@@ -274,6 +291,8 @@ class Reconstruction {
   /// Best-track downstream association (RecoTrack::associated) of STRAW track s with LKr
   /// impact point imp.
   bool associated(const detector::StrawTrack& s, const detector::DetectorEvent& in, const Vector3& imp) const;
+  /// STRAW segment veto (Config "STRAW segments") for the best track: sets strawSegment.
+  void strawSegmentVeto(const detector::DetectorEvent& in, RecoEvent& out) const;
   /// Multiplicity veto (Config, "Multiplicity veto"): sets nChodExtra and chodVeto.
   void multiplicityVeto(const detector::DetectorEvent& in, RecoEvent& out, double tRef) const;
   Config cfg_;
