@@ -21,21 +21,24 @@ nlohmann::json ws(const WeightSum& s) { return {{"events", s.n}, {"sum_w", s.w},
 std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
   std::vector<PnnRow> rows;
   auto add = [&](const char* g, std::string q, double pub, double pubErr, double k, double kErr, std::string src,
-                 bool upperLimit = false) {
-    rows.push_back({g, std::move(q), pub, pubErr, k, kErr, std::move(src), upperLimit});
+                 core::PublishedKind kind = core::PublishedKind::Value) {
+    rows.push_back({g, std::move(q), pub, pubErr, k, kErr, std::move(src), kind});
   };
+  // reference figures without an uncertainty, from memory or a design statement ("~"):
+  // compared as a ratio, not in kaonlab's Monte Carlo errors
+  constexpr auto approx = core::PublishedKind::Approximate;
   const auto& n = r.config.normalisation;
   // ---- acceptance and normalisation
   add(kGroup, "signal acceptance A_pnn (R1+R2, 2018 selection, pi+ 15-45 GeV/c)", 0.064, 0.0, r.acceptance2018.value,
-      r.acceptance2018.error, "JHEP 06 (2021) 093, 2018 S2 (na62-detector.md 4.3, memory)");
+      r.acceptance2018.error, "JHEP 06 (2021) 093, 2018 S2 (na62-detector.md 4.3, memory)", approx);
   add(kGroup, "signal acceptance A_pnn (R1+R2, 2016-17 selection, 15-35 GeV/c)", 0.040, 0.0, r.acceptance1617.value,
-      r.acceptance1617.error, "PLB 791 (2019) 156, 2016 (na62-detector.md 4.3, memory)");
+      r.acceptance1617.error, "PLB 791 (2019) 156, 2016 (na62-detector.md 4.3, memory)", approx);
   add(kGroup, "  of which Region 1 (2018 selection)", 0.0, 0.0, r.acceptanceR1.value, r.acceptanceR1.error,
       "kaonlab only");
   add(kGroup, "  of which Region 2 (2018 selection)", 0.0, 0.0, r.acceptanceR2.value, r.acceptanceR2.error,
       "kaonlab only");
   add(kGroup, "random-veto efficiency eps_RV (accidentals)", 0.76, 0.0, r.randomVetoEfficiency.value,
-      r.randomVetoEfficiency.error, "2016 analysis (na62-detector.md 4.1, memory)");
+      r.randomVetoEfficiency.error, "2016 analysis (na62-detector.md 4.1, memory)", approx);
   {
     const double a = r.acceptance1617.value * r.randomVetoEfficiency.value * n.triggerEfficiency;
     const double ae = a * std::hypot(r.acceptance1617.error / std::max(r.acceptance1617.value, 1e-300),
@@ -95,7 +98,8 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
       std::string src = gr.publishedIsUpperLimit ? "talk backup (upper limit)" : "talk backup";
       if (gr.keys.size() == 1 && gr.keys[0] == "k3pi00") src = "not in the published table";
       add(kGroupBg, gr.name, gr.published2018, gr.published2018Error, y18->background[g].value,
-          y18->background[g].error, src, gr.publishedIsUpperLimit);
+          y18->background[g].error, src,
+          gr.publishedIsUpperLimit ? core::PublishedKind::UpperLimit : core::PublishedKind::Value);
     }
     // Run 1 (2016-18) of the modes estimated with the untracked-charged weighting and the
     // K3pi biased generation; published: the 2018 value x 10.01/7.58 (Run 1 / 2018 expected
@@ -127,37 +131,39 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
   if (const auto* m = r.mode("k2pi")) {
     const Estimate f = efficiency(m->kinSR, m->kin);
     add(kGroupVal, "K+ -> pi+ pi0: fraction in R1+R2 after the kinematic selection", 1e-3, 0.0, f.value, f.error,
-        "kinematic suppression ~1e3 (na62-detector.md 4.3, memory); kaonlab incl. pi+ -> mu+ nu decays in flight");
+        "kinematic suppression ~1e3 (na62-detector.md 4.3, memory); kaonlab incl. pi+ -> mu+ nu decays in flight", approx);
     const Estimate fn = efficiency(m->kinSRNoDecay, m->kinNoDecay);
     add(kGroupVal, "K+ -> pi+ pi0: fraction in R1+R2, pi+ not decayed before the RICH (resolution tails)", 1e-3, 0.0,
-        fn.value, fn.error, "kinematic suppression ~1e3 (na62-detector.md 4.3, memory); NA62 measures it on identified pi+");
+        fn.value, fn.error, "kinematic suppression ~1e3 (na62-detector.md 4.3, memory); NA62 measures it on identified pi+", approx);
     // pi0 -> gamma gamma events (a Dalitz pair is rejected by the charged vetoes, not counted here)
     const double nPh = m->kinPhotonEvents.w, nPhSR = m->kinSRPhotonEvents.w;
     add(kGroupVal, "pi0 rejection inefficiency <P_esc> (kinematic selection, pi0 -> gamma gamma)", 1.5e-8, 0.0,
         nPh > 0 ? m->kinPhotonEscape.w / nPh : 0, nPh > 0 ? m->kinPhotonEscape.error() / nPh : 0,
-        "2018 (na62-detector.md 4.3, memory)");
+        "2018 (na62-detector.md 4.3, memory)", approx);
     add(kGroupVal, "  <P_esc> of the K+ -> pi+ pi0 events in R1+R2 (kinematic selection)", 1.5e-8, 0.0,
         nPhSR > 0 ? m->kinSRPhotonEscape.w / nPhSR : 0, nPhSR > 0 ? m->kinSRPhotonEscape.error() / nPhSR : 0,
-        "NA62 assumes it equals the average (factorisation)");
+        "NA62 assumes it equals the average (factorisation)", approx);
   }
   if (const auto* m = r.mode("kmu2")) {
     const Estimate f = efficiency(m->kinSR, m->kin);
     add(kGroupVal, "K+ -> mu+ nu: fraction in R1+R2 after the kinematic selection", 3e-5, 0.0, f.value, f.error,
-        "kinematic suppression ~3e4 (na62-detector.md 4.3, memory); kaonlab incl. the RICH m2miss condition");
+        "kinematic suppression ~3e4 (na62-detector.md 4.3, memory); kaonlab incl. the RICH m2miss condition", approx);
     const Estimate fw = efficiency(m->kinM2Window, m->kin);
     add(kGroupVal, "K+ -> mu+ nu: fraction with m2miss (GTK) in the R1/R2 windows", 3e-5, 0.0, fw.value, fw.error,
-        "~3e-5...1e-4 (na62-detector.md 4.3, memory); design 'kinematics 8e-6' (sourced, RICH talk)");
+        "~3e-5...1e-4 (na62-detector.md 4.3, memory); design 'kinematics 8e-6' (sourced, RICH talk)", approx);
     const Estimate rich = efficiency(m->kinRichPass, m->kin);
     add(kGroupVal, "muon mis-ID: RICH (kinematic selection, 15-45 GeV/c)", 1e-2, 0.0, rich.value, rich.error,
-        "RICH mu suppression ~1e-2 at 15-35 GeV/c (na62-detector.md 3)");
+        "design: mu mis-ID < 1% at 15-35 GeV/c (na62-detector.md 3)", core::PublishedKind::UpperLimit);
     const double tot = rich.value * n.muonCaloMisId;
     add(kGroupVal, "muon mis-ID: RICH x (MUV3 and calorimeters)", 1e-8, 0.0, tot, rich.error / std::max(rich.value, 1e-300) * tot,
-        "~1e-8 (na62-detector.md 4.3, memory); calorimeters x MUV3 = the configured 1e-5 (design)");
+        fmt::format("~1e-8 (na62-detector.md 4.3, memory); calorimeters x MUV3 = the configured {:.2g} (BDT working point)",
+                    n.muonCaloMisId),
+        approx);
   }
   if (const auto* m = r.mode("pinunu")) {
     const Estimate pid = efficiency(m->kinRichCaloMuvPass, m->kin);
     add(kGroupVal, "pi+ ID efficiency (RICH x calorimeters x MUV3), signal", 0.64, 0.0, pid.value, pid.error,
-        "~64-80% (na62-detector.md 4.3, memory)");
+        "~64-80% (na62-detector.md 4.3, memory)", approx);
   }
   for (const auto& c : r.checks) {
     const Estimate q = ratio(c.weighted, c.bruteForce);

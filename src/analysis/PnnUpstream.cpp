@@ -324,11 +324,12 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
           f = {f.value * e.value, f.value * e.value *
                                       std::hypot(f.value > 0 ? f.error / f.value : 0, e.value > 0 ? e.error / e.value : 0)};
         }
-        rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), y.published,
-                        0.5 * (y.publishedUp + y.publishedDown), y.weighted[k].value, y.weighted[k].error,
+        // (diagnostics are not the published quantity: no published value, no pull)
+        rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), 0, 0, y.weighted[k].value,
+                        y.weighted[k].error,
                         fmt::format("not the analysis selection ({} MC events)", up.variants[k].weighted[0].n)});
         rows.push_back({kGroupUp, "  factorised 2018 (not a prediction): the line above x CHANTI x GTK3 (i, ii) x box (vi) survivals",
-                        y.published, 0.5 * (y.publishedUp + y.publishedDown), f.value, f.error,
+                        0, 0, f.value, f.error,
                         "assumes the upstream-veto parts independent of each other and of the other cuts; violated: in "
                         "kaonlab the GTK3/box survivors are pi+ -> mu+ nu kinks in the tank, which mostly fail the pi+ ID "
                         "(docs/analysis-pnn.md)"});
@@ -352,8 +353,7 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
                           fmt::format("collimator {}; not the analysis selection{}", sub.collimator,
                                       z ? "; 0 MC events: error column = one event" : "")});
         }
-      rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), y.published,
-                      0.5 * (y.publishedUp + y.publishedDown), y.weighted[k].value,
+      rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), 0, 0, y.weighted[k].value,
                       none ? y.perEventWeighted : y.weighted[k].error,
                       fmt::format("not the analysis selection; brute force {:.3g} +- {:.2g} ({} MC events){}",
                                   y.bruteForce[k].value, y.bruteForce[k].error, up.variants[k].bruteForce[0].n,

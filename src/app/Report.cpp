@@ -6,30 +6,24 @@
 
 namespace kaonlab::app {
 
-double ReportRow::pull() const {
-  if (publishedIsUpperLimit) {
-    if (belowLimit()) return 0.0;
-    return kaonlabError > 0 ? (kaonlab - published) / kaonlabError : 0.0;
-  }
-  const double s = std::hypot(publishedError, kaonlabError);
-  return s > 0 ? (kaonlab - published) / s : 0.0;
-}
-
 nlohmann::json Report::toJson() const {
   nlohmann::json a = nlohmann::json::array();
   for (const auto& r : rows_)
     a.push_back({{"group", r.group}, {"quantity", r.quantity}, {"published", r.published},
                  {"published_error", r.publishedError}, {"kaonlab", r.kaonlab}, {"kaonlab_error", r.kaonlabError},
                  {"pull", r.pull()}, {"relative_difference", r.published != 0 ? r.kaonlab / r.published - 1 : 0.0},
-                 {"source", r.source}, {"published_is_upper_limit", r.publishedIsUpperLimit}});
+                 {"ratio", r.ratio()}, {"source", r.source}, {"published_is_upper_limit", r.isUpperLimit()},
+                 {"published_is_approximate", r.isApproximate()}});
   return a;
 }
 
 namespace {
-/// Pull when an uncertainty is known, otherwise the relative difference.
+/// Pull when an uncertainty is known, otherwise the relative difference; a limit as a limit,
+/// an approximate figure as the ratio.
 std::string agreement(const ReportRow& r) {
   if (r.published == 0 && r.publishedError == 0) return "-";  // no published value to compare with
-  if (r.publishedIsUpperLimit) {
+  if (r.isApproximate()) return r.published != 0 ? fmt::format("×{:.3g} of ~", r.ratio()) : "-";
+  if (r.isUpperLimit()) {
     if (r.belowLimit()) return "below the limit";
     return r.kaonlabError > 0 ? fmt::format("{:+.2f}σ above the limit", r.pull()) : "above the limit";
   }
@@ -37,8 +31,9 @@ std::string agreement(const ReportRow& r) {
   if (r.published == 0) return "-";
   return fmt::format("{:+.1f}%", 100.0 * (r.kaonlab - r.published) / r.published);
 }
-std::string num(double v, double e, bool limit = false) {
-  if (limit) return fmt::format("< {:.6g}", v);
+std::string num(double v, double e, PublishedKind kind = PublishedKind::Value) {
+  if (kind == PublishedKind::UpperLimit) return fmt::format("< {:.6g}", v);
+  if (kind == PublishedKind::Approximate) return fmt::format("~{:.6g}", v);
   if (e > 0) return fmt::format("{:.4g} ± {:.2g}", v, e);
   return fmt::format("{:.6g}", v);
 }
@@ -52,7 +47,7 @@ std::string Report::toMarkdown(const std::string& title) const {
       group = r.group;
       s += fmt::format("\n## {}\n\n| quantity | published | kaonlab | pull (or difference) | source |\n|---|---|---|---|---|\n", group);
     }
-    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.quantity, num(r.published, r.publishedError, r.publishedIsUpperLimit),
+    s += fmt::format("| {} | {} | {} | {} | {} |\n", r.quantity, num(r.published, r.publishedError, r.kind),
                      num(r.kaonlab, r.kaonlabError), agreement(r), r.source);
   }
   return s;
@@ -66,7 +61,7 @@ std::string Report::toText() const {
       group = r.group;
       s += fmt::format("\n{}\n{:<58} {:>20} {:>20} {:>8}\n", group, "quantity", "published", "kaonlab", "pull/diff");
     }
-    s += fmt::format("{:<58} {:>20} {:>20} {:>8}\n", r.quantity, num(r.published, r.publishedError, r.publishedIsUpperLimit),
+    s += fmt::format("{:<58} {:>20} {:>20} {:>8}\n", r.quantity, num(r.published, r.publishedError, r.kind),
                      num(r.kaonlab, r.kaonlabError), agreement(r));
   }
   return s;

@@ -140,9 +140,7 @@ void pnnAnalysis(Report& report, const std::filesystem::path& dir, bool quick, i
     bar->update(done);
   });
   if (bar) bar->finish();
-  for (const auto& row : analysis::pnnReportRows(r))
-    report.add({row.group, row.quantity, row.published, row.publishedError, row.kaonlab, row.kaonlabError, row.source,
-                row.publishedIsUpperLimit});
+  for (auto& row : analysis::pnnReportRows(r)) report.add(std::move(row));
   io::writeFileAtomically(dir / "pnn_results.json", analysis::pnnResultsJson(r));
   analysis::writePnnPlotData(r, dir);
 }

@@ -12,10 +12,10 @@ TEST(Report, PullOfAValueUsesBothErrors) {
 }
 
 TEST(Report, UpperLimitIsAgreementBelowAndExcessAbove) {
-  ReportRow below{"g", "K+ -> pi0 l+ nu", 0.001, 0.0, 1e-5, 3e-6, "talk backup (upper limit)", true};
+  ReportRow below{"g", "K+ -> pi0 l+ nu", 0.001, 0.0, 1e-5, 3e-6, "talk backup (upper limit)", PublishedKind::UpperLimit};
   EXPECT_TRUE(below.belowLimit());
   EXPECT_DOUBLE_EQ(below.pull(), 0.0);  // not -290 sigma: a value below a limit agrees with it
-  ReportRow above{"g", "q", 0.01, 0.0, 0.02, 0.004, "src", true};
+  ReportRow above{"g", "q", 0.01, 0.0, 0.02, 0.004, "src", PublishedKind::UpperLimit};
   EXPECT_FALSE(above.belowLimit());
   EXPECT_DOUBLE_EQ(above.pull(), 2.5);  // (0.02 - 0.01) / 0.004
   Report rep;
@@ -27,4 +27,23 @@ TEST(Report, UpperLimitIsAgreementBelowAndExcessAbove) {
   const auto j = rep.toJson();
   EXPECT_TRUE(j[0]["published_is_upper_limit"].get<bool>());
   EXPECT_DOUBLE_EQ(j[0]["pull"].get<double>(), 0.0);
+}
+
+TEST(Report, ApproximateReferenceIsComparedAsARatio) {
+  // "~0.064" from memory, no uncertainty: a pull in kaonlab's MC error (here -18 sigma) says
+  // nothing; the ratio does
+  const ReportRow r{"g", "acceptance", 0.064, 0.0, 0.0577, 0.00034, "memory", PublishedKind::Approximate};
+  EXPECT_DOUBLE_EQ(r.pull(), 0.0);
+  EXPECT_NEAR(r.ratio(), 0.0577 / 0.064, 1e-15);
+  EXPECT_FALSE(r.belowLimit());
+  const ReportRow v{"g", "acceptance", 0.064, 0.0, 0.0577, 0.00034, "memory"};
+  EXPECT_LT(v.pull(), -18.0);  // the same numbers as a value
+  Report rep;
+  rep.add(r);
+  const std::string md = rep.toMarkdown("t");
+  EXPECT_NE(md.find("| acceptance | ~0.064 | 0.0577 ± 0.00034 | ×0.902 of ~ |"), std::string::npos) << md;
+  const auto j = rep.toJson();
+  EXPECT_TRUE(j[0]["published_is_approximate"].get<bool>());
+  EXPECT_FALSE(j[0]["published_is_upper_limit"].get<bool>());
+  EXPECT_NEAR(j[0]["ratio"].get<double>(), 0.0577 / 0.064, 1e-15);
 }

@@ -35,6 +35,7 @@
 #include <string>
 #include <vector>
 
+#include "kaonlab/core/Comparison.hpp"
 #include "kaonlab/analysis/PnnEstimate.hpp"
 #include "kaonlab/analysis/PnnSelection.hpp"
 #include "kaonlab/analysis/PnnUpstream.hpp"
@@ -264,13 +265,8 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfg, const PnnProgress& progr
 PnnModeResult runPnnMode(const PnnAnalysisConfig& cfg, const std::string& key, std::uint64_t events,
                          const PnnProgress& progress = {});
 
-/// One row of the "published | kaonlab | pull" report (converted by the app into app::ReportRow).
-struct PnnRow {
-  std::string group, quantity;
-  double published = 0, publishedError = 0, kaonlab = 0, kaonlabError = 0;
-  std::string source;
-  bool publishedIsUpperLimit = false;  ///< `published` is an upper limit (talk: "< value")
-};
+/// One row of the "published | kaonlab | pull" report (core::Comparison, declared in
+/// PnnUpstream.hpp as PnnRow; the app prints the rows as they are).
 std::vector<PnnRow> pnnReportRows(const PnnResults& r);
 
 /// Every number as JSON text (results, cut flows, groups, years, checks).

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "kaonlab/core/Comparison.hpp"
 #include "kaonlab/analysis/PnnEstimate.hpp"
 #include "kaonlab/analysis/PnnSelection.hpp"
 #include "kaonlab/generator/UpstreamDecays.hpp"
@@ -37,7 +38,7 @@ namespace kaonlab::analysis {
 
 struct PnnAnalysisConfig;
 struct PnnResults;
-struct PnnRow;
+using PnnRow = core::Comparison;
 
 struct PnnUpstreamConfig {
   std::uint64_t events = 0;                ///< upstream decays to simulate (0 = skip)

@@ -7,24 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "kaonlab/core/Comparison.hpp"
+
 namespace kaonlab::app {
 
-struct ReportRow {
-  std::string group;      ///< analysis / validation block
-  std::string quantity;   ///< what is compared
-  double published = 0;   ///< reference value
-  double publishedError = 0;
-  double kaonlab = 0;     ///< our value
-  double kaonlabError = 0;
-  std::string source;     ///< where the reference value comes from
-  bool publishedIsUpperLimit = false;  ///< `published` is an upper limit ("< value")
-
-  /// (kaonlab - published) / sqrt(err_p^2 + err_k^2); 0 when both errors vanish. For an
-  /// upper limit: 0 when kaonlab is below it, else the excess over the limit in kaonlab errors.
-  double pull() const;
-  /// kaonlab agrees with an upper limit: its value lies below the limit.
-  bool belowLimit() const { return publishedIsUpperLimit && kaonlab <= published; }
-};
+/// One row: published value, kaonlab value and how they compare (core::Comparison).
+using ReportRow = core::Comparison;
+using core::PublishedKind;
 
 class Report {
  public:
