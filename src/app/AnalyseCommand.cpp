@@ -7,7 +7,10 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <algorithm>
 #include <memory>
+#include <optional>
+#include <vector>
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/analysis/PnnSelection.hpp"
@@ -31,12 +34,58 @@ constexpr int kRegions = static_cast<int>(PnnRegion::SignalBoxFail) + 1;
 constexpr std::size_t kMaxListedCandidates = 1000;
 
 struct Options {
-  std::string input;
+  std::vector<std::string> inputs;
   std::string card;
   bool printCard = false;
   std::string selection = "2018";
   std::string output = "analysis/pnn";
   bool quiet = false;
+};
+
+/// The inputs of one analysis are shards of one run: the same modes, and where the files
+/// record them the same seed and run card; their event indices must not overlap (the same
+/// event twice, or two runs sharing random numbers). ConfigError naming the file otherwise.
+class ShardCheck {
+ public:
+  void add(const std::string& file, const io::RecoNtuple& nt) {
+    auto attr = [&](const char* k) {
+      const auto it = nt.attributes.find(k);
+      return it == nt.attributes.end() ? std::string() : it->second;
+    };
+    if (!first_) {
+      first_ = Ref{file, nt.modeNames, attr("seed"), attr("run_card")};
+    } else {
+      if (nt.modeNames != first_->modes)
+        throw ConfigError(file, 0, "/modes/name", "decay modes differ from those of " + first_->file + " (not a shard of the same run)");
+      if (attr("seed") != first_->seed)
+        throw ConfigError(file, 0, "seed", "seed " + attr("seed") + " differs from " + first_->file + "'s " + first_->seed +
+                                               " (shards of one run share the seed)");
+      if (attr("run_card") != first_->card)
+        throw ConfigError(file, 0, "run_card", "run card differs from that of " + first_->file +
+                                                   " (make shards with --shard K/N or --first-event on one card)");
+    }
+    if (nt.size() == 0) return;
+    const auto& idx = nt.events.get<std::uint64_t>("index");
+    const auto [lo, hi] = std::minmax_element(idx.begin(), idx.end());
+    for (const auto& r : ranges_)
+      if (*lo <= r.hi && r.lo <= *hi)
+        throw ConfigError(file, 0, "index", fmt::format("event indices {}-{} overlap those of {} ({}-{})", *lo, *hi,
+                                                        r.file, r.lo, r.hi));
+    ranges_.push_back({file, *lo, *hi});
+  }
+
+ private:
+  struct Ref {
+    std::string file;
+    std::vector<std::string> modes;
+    std::string seed, card;
+  };
+  struct Range {
+    std::string file;
+    std::uint64_t lo, hi;
+  };
+  std::optional<Ref> first_;
+  std::vector<Range> ranges_;
 };
 
 struct Sum {
@@ -81,49 +130,58 @@ struct EventTable {
 nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cfg) {
   const auto t0 = std::chrono::steady_clock::now();
   const analysis::PnnSelection sel(cfg);
-  const io::RecoNtuple nt = io::readRecoNtuple(opt.input);
-  EventTable table(opt.output + ".h5", opt.input);
+  std::string inputList;
+  for (const auto& f : opt.inputs) inputList += (inputList.empty() ? "" : ", ") + f;
+  EventTable table(opt.output + ".h5", inputList);
 
   analysis::CutFlow flow;                              // [0] all, [k+1] after cut k (in order)
   std::array<Sum, analysis::kPnnCutCount> onlyThis{};  // fail this cut and no other
   std::map<std::string, std::array<Sum, kRegions>> regions;  // all cuts but the signal region
   std::map<std::string, Sum> selected;
   nlohmann::json candidates = nlohmann::json::array();
-  auto modeName = [&](std::int32_t m) {
-    return m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size() ? nt.modeNames[static_cast<std::size_t>(m)]
-                                                                       : std::string("unknown");
-  };
-  ProgressBar bar("analyse", nt.size(), !opt.quiet);
-  for (std::size_t row = 0; row < nt.size(); ++row) {
-    const reco::RecoEvent ev = nt.event(row);
-    const double w = nt.weight(row);
-    const std::string mode = modeName(nt.truthMode(row));
-    const analysis::PnnClassification c = sel.classify(ev);
-    auto& t = table.t;
-    t.set(table.index, ev.index);
-    t.set(table.mode, nt.truthMode(row));
-    t.set(table.stage, c.stage);
-    t.set(table.region, static_cast<std::int32_t>(c.region));
-    t.set(table.failed, static_cast<std::int64_t>(c.failed));
-    t.set(table.weight, w);
-    t.set(table.p, c.p);
-    t.set(table.m2miss, c.m2miss);
-    t.set(table.selected, c.passed());
-    t.endRow();
-    flow.fill(c, w);
-    for (int k = 0; k < analysis::kPnnCutCount; ++k)
-      if (c.failed == analysis::bit(static_cast<PnnCut>(k))) onlyThis[static_cast<std::size_t>(k)].add(w);
-    if (c.passesAllBut(analysis::bit(PnnCut::SignalRegion)))
-      regions[mode][static_cast<std::size_t>(c.region)].add(w);
-    if (c.passed()) {
-      selected[mode].add(w);
-      if (candidates.size() < kMaxListedCandidates)
-        candidates.push_back({{"index", ev.index}, {"mode", mode}, {"weight", w}, {"p_GeV", c.p},
-                              {"m2miss_GeV2", c.m2miss}, {"region", std::string(analysis::regionName(c.region))}});
+  // several inputs: the shards of one run (kaonlab simulate --shard K/N), analysed as one sample
+  ShardCheck check;
+  std::uint64_t events = 0;
+  for (const auto& input : opt.inputs) {
+    const io::RecoNtuple nt = io::readRecoNtuple(input);
+    check.add(input, nt);
+    events += nt.size();
+    auto modeName = [&](std::int32_t m) {
+      return m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size() ? nt.modeNames[static_cast<std::size_t>(m)]
+                                                                         : std::string("unknown");
+    };
+    ProgressBar bar(opt.inputs.size() > 1 ? "analyse " + input : std::string("analyse"), nt.size(), !opt.quiet);
+    for (std::size_t row = 0; row < nt.size(); ++row) {
+      const reco::RecoEvent ev = nt.event(row);
+      const double w = nt.weight(row);
+      const std::string mode = modeName(nt.truthMode(row));
+      const analysis::PnnClassification c = sel.classify(ev);
+      auto& t = table.t;
+      t.set(table.index, ev.index);
+      t.set(table.mode, nt.truthMode(row));
+      t.set(table.stage, c.stage);
+      t.set(table.region, static_cast<std::int32_t>(c.region));
+      t.set(table.failed, static_cast<std::int64_t>(c.failed));
+      t.set(table.weight, w);
+      t.set(table.p, c.p);
+      t.set(table.m2miss, c.m2miss);
+      t.set(table.selected, c.passed());
+      t.endRow();
+      flow.fill(c, w);
+      for (int k = 0; k < analysis::kPnnCutCount; ++k)
+        if (c.failed == analysis::bit(static_cast<PnnCut>(k))) onlyThis[static_cast<std::size_t>(k)].add(w);
+      if (c.passesAllBut(analysis::bit(PnnCut::SignalRegion)))
+        regions[mode][static_cast<std::size_t>(c.region)].add(w);
+      if (c.passed()) {
+        selected[mode].add(w);
+        if (candidates.size() < kMaxListedCandidates)
+          candidates.push_back({{"index", ev.index}, {"mode", mode}, {"weight", w}, {"p_GeV", c.p},
+                                {"m2miss_GeV2", c.m2miss}, {"region", std::string(analysis::regionName(c.region))}});
+      }
+      if ((row & 0xffff) == 0) bar.update(row);
     }
-    if ((row & 0xffff) == 0) bar.update(row);
+    bar.finish();
   }
-  bar.finish();
   std::vector<std::string> cuts, regionNames;
   for (int k = 0; k < analysis::kPnnCutCount; ++k) cuts.emplace_back(analysis::cutName(static_cast<PnnCut>(k)));
   for (int k = 0; k < kRegions; ++k) regionNames.emplace_back(analysis::regionName(static_cast<PnnRegion>(k)));
@@ -140,9 +198,10 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
                                              : "2016-17 (pi+ 15-35 GeV/c)";
   j["card"] = opt.card;
   j["selection_card"] = pnnCardText(cfg);  // every selection value used
-  j["input"] = opt.input;
+  j["input"] = inputList;
+  j["inputs"] = opt.inputs;
   j["events_table"] = opt.output + ".h5";
-  j["events"] = nt.size();
+  j["events"] = events;
   j["note"] =
       "NA62's calorimetric BDT is not simulated: multiply counts after calo_pion_id by its working point "
       "(0.75 for pi+, 1.2e-5 for mu+, docs/analysis-pnn.md); the photon, RICH and MUV3 decisions are the simulated ones";
@@ -197,7 +256,9 @@ void addAnalyseCommand(CLI::App& app) {
   auto opt = std::make_shared<Options>();
   CLI::App* sub = app.add_subcommand("analyse", "Apply an analysis selection to a reco ntuple (cut flow, regions, candidates as JSON)");
   sub->alias("analyze");
-  sub->add_option("--input,-i", opt->input, "reco ntuple (HDF5) written by `kaonlab simulate`");
+  sub->add_option("--input,-i", opt->inputs,
+                  "reco ntuple (HDF5) written by `kaonlab simulate`; several: the shards of one run (same run card, "
+                  "seed and modes, disjoint event indices), analysed as one sample");
   sub->add_option("--card,-c", opt->card, "analysis card: a [pnn] table overriding any selection value (see --print-card)");
   sub->add_flag("--print-card", opt->printCard, "print the [pnn] card of the chosen selection, every key documented, and exit");
   sub->add_option("--selection,-s", opt->selection, "pnn selection: 2018 (pi+ 15-45 GeV/c) or 2016-17 (15-35 GeV/c)")
@@ -211,9 +272,9 @@ void addAnalyseCommand(CLI::App& app) {
       fmt::print("{}", pnnCardText(cfg));
       return;
     }
-    if (opt->input.empty()) throw ConfigError("analyse: --input (a reco ntuple) is required");
-    if (!std::filesystem::exists(opt->input))
-      throw ConfigError(opt->input, 0, "", "cannot open the reco ntuple (missing file)");
+    if (opt->inputs.empty()) throw ConfigError("analyse: --input (a reco ntuple) is required");
+    for (const auto& f : opt->inputs)
+      if (!std::filesystem::exists(f)) throw ConfigError(f, 0, "", "cannot open the reco ntuple (missing file)");
     const std::filesystem::path out = opt->output + ".json";
     if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
     const nlohmann::json j = runPnn(*opt, cfg);

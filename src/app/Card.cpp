@@ -32,6 +32,9 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
   CardTable run = top.sub("run");
   card.generator.seed = static_cast<std::uint64_t>(run.integer("seed", 1, 0, INT64_MAX));
   card.events = static_cast<std::uint64_t>(run.integer("events", 10000, 1, INT64_MAX));
+  card.firstEvent = static_cast<std::uint64_t>(run.integer("first_event", 0, 0, INT64_MAX));
+  if (card.firstEvent > static_cast<std::uint64_t>(INT64_MAX) - card.events)
+    run.fail("first_event", "first_event + events must be at most 2^63 - 1");
   card.threads = static_cast<int>(run.integer("threads", 0, 0, 4096));
   run.finish();
 
@@ -154,6 +157,7 @@ std::string defaultCardText() {
 [run]
 seed = 1          # run seed: event i uses Philox(seed, stream, i)
 events = 10000    # number of K+ decays in the fiducial region
+first_event = 0   # index of this job's first event (batch shards; see also --shard K/N)
 threads = 0       # 0 = all cores (results do not depend on it)
 
 [output]

@@ -40,13 +40,14 @@ nlohmann::json runGenerate(const RunCard& card, bool quiet) {
   if (card.output.hdf5)
     ntuple.emplace(prefix + ".h5", version(), names,
                    std::map<std::string, std::string>{{"run_card", card.text},
-                                                      {"seed", std::to_string(card.generator.seed)}});
+                                                      {"seed", std::to_string(card.generator.seed)},
+                                                      {"first_event", std::to_string(card.firstEvent)}});
 
   std::vector<std::uint64_t> counts(cat.modes().size(), 0);
   std::vector<double> sumW(cat.modes().size(), 0.0), sumW2(cat.modes().size(), 0.0);
   ProgressBar bar("generate", card.events, !quiet);
   generator::runEvents(
-      gen, 0, card.events, card.threads,
+      gen, card.firstEvent, card.events, card.threads,
       [&](const generator::TruthEvent& ev) {
         ++counts[static_cast<std::size_t>(ev.mode)];
         sumW[static_cast<std::size_t>(ev.mode)] += ev.weight;
@@ -88,6 +89,7 @@ nlohmann::json runGenerate(const RunCard& card, bool quiet) {
       {"card", card.path.string()},
       {"seed", card.generator.seed},
       {"events", card.events},
+      {"first_event", card.firstEvent},
       {"threads", card.threads},
       {"units", "GeV, mm, ns"},
       {"weight_definition",

@@ -1,8 +1,25 @@
 #include "kaonlab/app/RunOptions.hpp"
 
+#include <fmt/format.h>
+
 #include "kaonlab/core/Error.hpp"
 
 namespace kaonlab::app {
+
+Shard parseShard(const std::string& text) {
+  const auto bad = [&] {
+    return ConfigError(fmt::format("--shard '{}': expected K/N with integers 0 <= K < N (for example 3/10)", text));
+  };
+  const auto slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size()) throw bad();
+  auto number = [&](const std::string& s) {
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) throw bad();
+    return static_cast<std::uint64_t>(std::stoull(s));
+  };
+  const Shard s{number(text.substr(0, slash)), number(text.substr(slash + 1))};
+  if (s.count == 0 || s.index >= s.count) throw bad();
+  return s;
+}
 
 void RunOptions::addTo(CLI::App* sub) {
   sub->add_option("--card,-c", card, "TOML run card (see kaonlab generate --print-card)");
@@ -11,6 +28,11 @@ void RunOptions::addTo(CLI::App* sub) {
   sub->add_option("--threads,-j", threads, "override run.threads (0 = all cores)");
   sub->add_option("--output,-o", output, "override output.prefix");
   sub->add_flag("--quiet,-q", quiet, "no progress bar or summary");
+  sub->add_option("--first-event", firstEvent, "override run.first_event (index of this job's first event)");
+  sub->add_option("--shard", shard,
+                  "K/N: run part K (0 ... N-1) of N equal parts of the events first_event ... first_event + "
+                  "events - 1 and append .shard-K-of-N to the output prefix (batch arrays: the parts of one "
+                  "run together are the single-job run, event by event)");
 }
 
 RunCard RunOptions::load() const {
@@ -25,6 +47,23 @@ RunCard RunOptions::load() const {
     c.threads = *threads;
   }
   if (!output.empty()) c.output.prefix = output;
+  if (firstEvent) {
+    if (*firstEvent > static_cast<std::uint64_t>(INT64_MAX) - c.events)
+      throw ConfigError("--first-event: first_event + events must be at most 2^63 - 1");
+    c.firstEvent = *firstEvent;
+  }
+  if (!shard.empty()) {
+    const Shard s = parseShard(shard);
+    if (s.count > c.events)
+      throw ConfigError(fmt::format("--shard {}: {} parts of {} events leave a part empty", shard, s.count, c.events));
+    // part K: [floor(K E / N), floor((K + 1) E / N)) of the range (128-bit products)
+    using U = unsigned __int128;
+    const auto lo = static_cast<std::uint64_t>(U(s.index) * c.events / s.count);
+    const auto hi = static_cast<std::uint64_t>(U(s.index + 1) * c.events / s.count);
+    c.firstEvent += lo;
+    c.events = hi - lo;
+    c.output.prefix += fmt::format(".shard-{}-of-{}", s.index, s.count);
+  }
   return c;
 }
 

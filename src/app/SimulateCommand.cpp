@@ -66,7 +66,8 @@ nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
   const std::string prefix = card.output.prefix.string();
   if (card.output.prefix.has_parent_path()) std::filesystem::create_directories(card.output.prefix.parent_path());
   const std::map<std::string, std::string> attrs{{"run_card", card.text},
-                                                 {"seed", std::to_string(card.generator.seed)}};
+                                                 {"seed", std::to_string(card.generator.seed)},
+                                                 {"first_event", std::to_string(card.firstEvent)}};
   io::RecoNtupleWriter recoOut(prefix + ".reco.h5", version(), names, attrs);
   std::optional<io::TruthNtupleWriter> truthOut;
   if (card.output.hdf5) truthOut.emplace(prefix + ".h5", version(), names, attrs);
@@ -105,7 +106,7 @@ nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
     for (std::uint64_t first = 0; first < card.events; first += kBlock) {
       const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, card.events - first));
       tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-        for (std::size_t i = r.begin(); i != r.end(); ++i) gen.generate(first + i, block[i].truth);
+        for (std::size_t i = r.begin(); i != r.end(); ++i) gen.generate(card.firstEvent + first + i, block[i].truth);
       });
       flush(n);
       bar.update(first + n);
@@ -121,6 +122,7 @@ nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
                             {"input", opt.input},
                             {"seed", card.generator.seed},
                             {"events", total},
+                            {"first_event", card.firstEvent},
                             {"events_with_matched_track", withTrack},
                             {"outputs", {{"reco", prefix + ".reco.h5"}}},
                             {"wall_time_s", wall},
@@ -140,6 +142,9 @@ void addSimulateCommand(CLI::App& app) {
   sub->add_option("--input,-i", opt->input, "read generator-level events from this HepMC3 file instead");
   sub->callback([opt] {
     const RunCard card = opt->load();
+    if (!opt->input.empty() && card.firstEvent != 0)
+      throw ConfigError("simulate --input: a HepMC3 input is simulated whole (its events keyed by their position); "
+                        "run.first_event, --first-event and --shard apply to generated events only");
     if (!opt->input.empty() && !std::filesystem::exists(opt->input))
       throw ConfigError(opt->input, 0, "", "cannot open the HepMC3 input (missing file)");
     const nlohmann::json s = runSimulate(card, *opt);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kaonlab/app/Card.hpp"
+#include "kaonlab/app/RunOptions.hpp"
 #include "kaonlab/core/Error.hpp"
 
 using namespace kaonlab;
@@ -50,6 +51,23 @@ TEST(RunCard, UnknownKeyNamesFileLineAndKey) {
   EXPECT_EQ(e.line(), 3);
   EXPECT_EQ(e.key(), "run.evnts");
   EXPECT_NE(std::string(e.what()).find("unknown key"), std::string::npos);
+}
+
+TEST(RunCard, FirstEventSetsTheJobsRangeAndIsValidated) {
+  const RunCard c = parseRunCard("[run]\nevents = 500\nfirst_event = 1000\n", "shard.toml");
+  EXPECT_EQ(c.firstEvent, 1000u);
+  EXPECT_EQ(c.events, 500u);
+  EXPECT_EQ(parseRunCard("", "defaults").firstEvent, 0u);
+  EXPECT_EQ(expectError("[run]\nfirst_event = -1\n").key(), "run.first_event");
+  EXPECT_EQ(expectError("[run]\nevents = 10\nfirst_event = 9223372036854775800\n").key(), "run.first_event");
+}
+
+TEST(RunCard, ShardOptionIsKOverN) {
+  EXPECT_EQ(parseShard("3/10").index, 3u);
+  EXPECT_EQ(parseShard("3/10").count, 10u);
+  EXPECT_EQ(parseShard("0/1").count, 1u);
+  for (const char* bad : {"10/10", "1/0", "-1/3", "a/3", "3", "/3", "3/", "1/2/3", " 1/2"})
+    EXPECT_THROW(parseShard(bad), kaonlab::ConfigError) << bad;
 }
 
 TEST(RunCard, UnknownTableIsRejected) {

@@ -137,3 +137,69 @@ TEST(Cli, AnalyseAppliesThePnnSelectionToARecoNtuple) {
   EXPECT_FALSE(fs::exists(d / "t.json"));
   fs::remove_all(d);
 }
+
+TEST(Cli, ShardsOfARunConcatenateToTheSingleJob) {
+  // batch arrays: --shard K/N runs part K of N of the card's events; event i's random numbers
+  // depend only on (seed, stream, i), so the parts of one run, concatenated, are the single
+  // job, column by column; `kaonlab analyse` takes the parts as one sample and refuses inputs
+  // that are not parts of one run
+  const fs::path d = scratch("shard");
+  write(d / "run.toml", "[run]\nseed = 11\nevents = 5000\n[generate]\nmodes = [\"pinunu\", \"k2pi\"]\nselection = \"uniform\"\n"
+                       "[output]\nhepmc3 = false\n");
+  const std::string card = " --card " + (d / "run.toml").string();
+  ASSERT_EQ(run("simulate -q" + card + " -o " + (d / "full").string()), 0);
+  for (int k = 0; k < 3; ++k)
+    ASSERT_EQ(run("simulate -q" + card + " --shard " + std::to_string(k) + "/3 -o " + (d / "part").string()), 0);
+  auto shard = [&](int k, const char* ext) { return d / ("part.shard-" + std::to_string(k) + "-of-3" + ext); };
+  // 5000 = 1666 + 1667 + 1667 events: floor(K E / N) boundaries
+  EXPECT_EQ(nlohmann::json::parse(slurp(shard(0, ".json")))["events"].get<std::uint64_t>(), 1666u);
+  EXPECT_EQ(nlohmann::json::parse(slurp(shard(2, ".json")))["first_event"].get<std::uint64_t>(), 3333u);
+  // every table of the truth and reco ntuples (first_track / first_particle: the row in the
+  // file's own /tracks, /particles)
+  int compared = 0;
+  for (const auto& [ext, group] : {std::pair{".h5", "events"}, {".h5", "particles"}, {".reco.h5", "events"},
+                                   {".reco.h5", "tracks"}}) {
+    const kaonlab::io::H5InputFile fullFile(d / (std::string("full") + ext));
+    ASSERT_TRUE(fullFile.exists(group)) << ext << " /" << group;
+    ++compared;
+    const auto full = fullFile.table(group);
+    std::vector<kaonlab::io::ColumnTableData> parts;
+    for (int k = 0; k < 3; ++k) parts.push_back(kaonlab::io::H5InputFile(shard(k, ext)).table(group));
+    if (std::string(group) == "events") ASSERT_EQ(full.rows(), 5000u);
+    ASSERT_EQ(parts[0].rows() + parts[1].rows() + parts[2].rows(), full.rows()) << ext << group;
+    for (const auto& name : full.names()) {
+      if (name == "first_track" || name == "first_particle") continue;
+      std::vector<double> joined;
+      for (const auto& p : parts) {
+        const auto v = p.asDouble(name);
+        joined.insert(joined.end(), v.begin(), v.end());
+      }
+      EXPECT_TRUE(joined == full.asDouble(name)) << ext << " /" << group << " column " << name;
+    }
+  }
+  EXPECT_EQ(compared, 4);
+  const std::string parts = shard(0, ".reco.h5").string() + " " + shard(1, ".reco.h5").string() + " " +
+                            shard(2, ".reco.h5").string();
+  ASSERT_EQ(run("analyse -q -i " + (d / "full.reco.h5").string() + " -o " + (d / "afull").string()), 0);
+  ASSERT_EQ(run("analyse -q -i " + parts + " -o " + (d / "aparts").string()), 0);
+  const auto jf = nlohmann::json::parse(slurp(d / "afull.json")), jp = nlohmann::json::parse(slurp(d / "aparts.json"));
+  EXPECT_GT(jf["cut_flow"].back()["events"].get<std::uint64_t>(), 0u);  // some pi nu nu events selected
+  EXPECT_EQ(jf["cut_flow"], jp["cut_flow"]);
+  EXPECT_EQ(jf["selected"], jp["selected"]);
+  EXPECT_EQ(jp["inputs"].size(), 3u);
+  // not parts of one run: the same part twice, another seed; a bad or empty --shard; --shard
+  // with a HepMC3 input (exit 2, nothing written)
+  EXPECT_EQ(run("analyse -q -i " + shard(0, ".reco.h5").string() + " " + shard(0, ".reco.h5").string() + " -o " +
+                (d / "twice").string()),
+            2);
+  ASSERT_EQ(run("simulate -q" + card + " -n 100 -s 12 -o " + (d / "other").string()), 0);
+  EXPECT_EQ(run("analyse -q -i " + shard(0, ".reco.h5").string() + " " + (d / "other.reco.h5").string() + " -o " +
+                (d / "mixed").string()),
+            2);
+  EXPECT_EQ(run("simulate -q" + card + " --shard 3/3 -o " + (d / "bad").string()), 2);
+  EXPECT_EQ(run("simulate -q -n 2 --shard 0/3 -o " + (d / "bad").string()), 2);
+  EXPECT_EQ(run("simulate -q --shard 1/2 -i " + shard(0, ".h5").string() + " -o " + (d / "bad").string()), 2);
+  for (const char* f : {"twice.json", "twice.h5", "mixed.json", "mixed.h5", "bad.reco.h5", "bad.shard-1-of-2.reco.h5"})
+    EXPECT_FALSE(fs::exists(d / f)) << f;
+  fs::remove_all(d);
+}

@@ -22,6 +22,10 @@ struct RunCard {
   std::filesystem::path path;   ///< card file ("" when built from defaults)
   std::string text;             ///< the card as read (stored in outputs)
   std::uint64_t events = 10000;
+  /// Index of the first event of this job: it runs events first_event ... first_event +
+  /// events - 1 of the run (a batch-array shard; event i's random numbers depend only on
+  /// (seed, stream, i), so shards of one run concatenate to the single-job result).
+  std::uint64_t firstEvent = 0;
   int threads = 0;              ///< 0 = all cores
   OutputConfig output{};
   generator::GeneratorConfig generator{};
