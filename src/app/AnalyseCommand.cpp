@@ -15,6 +15,7 @@
 
 #include "kaonlab/analysis/PnnSelection.hpp"
 #include "PnnCard.hpp"
+#include "Shards.hpp"
 #include "kaonlab/app/Commands.hpp"
 #include "kaonlab/app/Progress.hpp"
 #include "kaonlab/app/Version.hpp"
@@ -40,52 +41,6 @@ struct Options {
   std::string selection = "2018";
   std::string output = "analysis/pnn";
   bool quiet = false;
-};
-
-/// The inputs of one analysis are shards of one run: the same modes, and where the files
-/// record them the same seed and run card; their event indices must not overlap (the same
-/// event twice, or two runs sharing random numbers). ConfigError naming the file otherwise.
-class ShardCheck {
- public:
-  void add(const std::string& file, const io::RecoNtuple& nt) {
-    auto attr = [&](const char* k) {
-      const auto it = nt.attributes.find(k);
-      return it == nt.attributes.end() ? std::string() : it->second;
-    };
-    if (!first_) {
-      first_ = Ref{file, nt.modeNames, attr("seed"), attr("run_card")};
-    } else {
-      if (nt.modeNames != first_->modes)
-        throw ConfigError(file, 0, "/modes/name", "decay modes differ from those of " + first_->file + " (not a shard of the same run)");
-      if (attr("seed") != first_->seed)
-        throw ConfigError(file, 0, "seed", "seed " + attr("seed") + " differs from " + first_->file + "'s " + first_->seed +
-                                               " (shards of one run share the seed)");
-      if (attr("run_card") != first_->card)
-        throw ConfigError(file, 0, "run_card", "run card differs from that of " + first_->file +
-                                                   " (make shards with --shard K/N or --first-event on one card)");
-    }
-    if (nt.size() == 0) return;
-    const auto& idx = nt.events.get<std::uint64_t>("index");
-    const auto [lo, hi] = std::minmax_element(idx.begin(), idx.end());
-    for (const auto& r : ranges_)
-      if (*lo <= r.hi && r.lo <= *hi)
-        throw ConfigError(file, 0, "index", fmt::format("event indices {}-{} overlap those of {} ({}-{})", *lo, *hi,
-                                                        r.file, r.lo, r.hi));
-    ranges_.push_back({file, *lo, *hi});
-  }
-
- private:
-  struct Ref {
-    std::string file;
-    std::vector<std::string> modes;
-    std::string seed, card;
-  };
-  struct Range {
-    std::string file;
-    std::uint64_t lo, hi;
-  };
-  std::optional<Ref> first_;
-  std::vector<Range> ranges_;
 };
 
 struct Sum {
@@ -144,7 +99,7 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
   std::uint64_t events = 0;
   for (const auto& input : opt.inputs) {
     const io::RecoNtuple nt = io::readRecoNtuple(input);
-    check.add(input, nt);
+    check.add(input, nt.modeNames, nt.attributes, nt.events.get<std::uint64_t>("index"));
     events += nt.size();
     auto modeName = [&](std::int32_t m) {
       return m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size() ? nt.modeNames[static_cast<std::size_t>(m)]

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   kaonlab::app::addGenerateCommand(app);
   kaonlab::app::addSimulateCommand(app);
   kaonlab::app::addAnalyseCommand(app);
+  kaonlab::app::addMergeCommand(app);
   kaonlab::app::addStatsCommand(app);
   kaonlab::app::addBenchCommand(app);
   kaonlab::app::addReproduceCommand(app);

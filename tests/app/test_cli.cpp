@@ -138,7 +138,7 @@ TEST(Cli, AnalyseAppliesThePnnSelectionToARecoNtuple) {
   fs::remove_all(d);
 }
 
-TEST(Cli, ShardsOfARunConcatenateToTheSingleJob) {
+TEST(Cli, ShardsOfARunConcatenateAndMergeToTheSingleJob) {
   // batch arrays: --shard K/N runs part K of N of the card's events; event i's random numbers
   // depend only on (seed, stream, i), so the parts of one run, concatenated, are the single
   // job, column by column; `kaonlab analyse` takes the parts as one sample and refuses inputs
@@ -196,6 +196,26 @@ TEST(Cli, ShardsOfARunConcatenateToTheSingleJob) {
   EXPECT_EQ(run("analyse -q -i " + shard(0, ".reco.h5").string() + " " + (d / "other.reco.h5").string() + " -o " +
                 (d / "mixed").string()),
             2);
+  // kaonlab merge: the parts, in any order, joined into the single job's file, byte for byte
+  // (same rows, columns, attributes; first_track / first_particle re-counted)
+  ASSERT_EQ(run("merge -q -o " + (d / "merged.reco.h5").string() + " " + shard(2, ".reco.h5").string() + " " +
+                shard(0, ".reco.h5").string() + " " + shard(1, ".reco.h5").string()),
+            0);
+  ASSERT_EQ(run("merge -q -o " + (d / "merged.h5").string() + " " + shard(1, ".h5").string() + " " +
+                shard(0, ".h5").string() + " " + shard(2, ".h5").string()),
+            0);
+  EXPECT_TRUE(slurp(d / "merged.reco.h5") == slurp(d / "full.reco.h5"));
+  EXPECT_TRUE(slurp(d / "merged.h5") == slurp(d / "full.h5"));
+  // merge refuses: a truth and a reco ntuple, a part twice, another run, a file that is not a
+  // kaonlab ntuple, the output among the inputs
+  EXPECT_EQ(run("merge -q -o " + (d / "m1.h5").string() + " " + shard(0, ".h5").string() + " " + shard(1, ".reco.h5").string()), 2);
+  EXPECT_EQ(run("merge -q -o " + (d / "m2.h5").string() + " " + shard(0, ".h5").string() + " " + shard(0, ".h5").string()), 2);
+  EXPECT_EQ(run("merge -q -o " + (d / "m3.h5").string() + " " + shard(0, ".reco.h5").string() + " " +
+                (d / "other.reco.h5").string()),
+            2);
+  EXPECT_EQ(run("merge -q -o " + (d / "m4.h5").string() + " " + shard(0, ".json").string()), 2);
+  EXPECT_EQ(run("merge -q -o " + shard(0, ".h5").string() + " " + shard(0, ".h5").string() + " " + shard(1, ".h5").string()), 2);
+  for (const char* f : {"m1.h5", "m2.h5", "m3.h5", "m4.h5"}) EXPECT_FALSE(fs::exists(d / f)) << f;
   EXPECT_EQ(run("simulate -q" + card + " --shard 3/3 -o " + (d / "bad").string()), 2);
   EXPECT_EQ(run("simulate -q -n 2 --shard 0/3 -o " + (d / "bad").string()), 2);
   EXPECT_EQ(run("simulate -q --shard 1/2 -i " + shard(0, ".h5").string() + " -o " + (d / "bad").string()), 2);

@@ -8,6 +8,7 @@ namespace kaonlab::app {
 void addGenerateCommand(CLI::App& app);
 void addSimulateCommand(CLI::App& app);
 void addAnalyseCommand(CLI::App& app);
+void addMergeCommand(CLI::App& app);
 void addStatsCommand(CLI::App& app);
 void addBenchCommand(CLI::App& app);
 void addReproduceCommand(CLI::App& app);

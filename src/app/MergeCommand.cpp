@@ -1,0 +1,159 @@
+// `kaonlab merge -o run.reco.h5 run.shard-*.reco.h5`: the parts of one run (kaonlab
+// generate|simulate --shard K/N) joined into one truth or reco ntuple, in event-index order.
+// The parts are checked as for `kaonlab analyse` (Shards.hpp); the merged file is the one the
+// single job would have written (same rows, columns and attributes; test
+// Cli.ShardsOfARunConcatenateAndMergeToTheSingleJob). Written all-or-nothing like every output.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "Shards.hpp"
+#include "kaonlab/app/Commands.hpp"
+#include "kaonlab/app/Progress.hpp"
+#include "kaonlab/app/Version.hpp"
+#include "kaonlab/core/Error.hpp"
+#include "kaonlab/io/ColumnTable.hpp"
+#include "kaonlab/io/RecoNtuple.hpp"
+#include "kaonlab/io/TruthNtuple.hpp"
+
+namespace kaonlab::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MergeOptions {
+  std::vector<std::string> inputs;
+  std::string output;
+  bool quiet = false;
+};
+
+/// Root attributes the ntuple writers set themselves (not copied from the parts).
+bool builtIn(const std::string& name) {
+  return name == "kaonlab_version" || name == "units" || name == "format" || name == "format_version" ||
+         name == "mode_names";
+}
+
+/// The user attributes of the merged file: those of the first part, with first_event the
+/// smallest of the parts' (or their smallest event index when a part does not record it).
+std::map<std::string, std::string> mergedAttributes(const std::vector<std::map<std::string, std::string>>& parts,
+                                                    std::uint64_t firstIndex) {
+  std::map<std::string, std::string> out;
+  for (const auto& [k, v] : parts.front())
+    if (!builtIn(k)) out[k] = v;
+  std::uint64_t first = firstIndex;
+  bool all = true;
+  for (const auto& a : parts) {
+    const auto it = a.find("first_event");
+    if (it == a.end()) {
+      all = false;
+      break;
+    }
+    first = std::min<std::uint64_t>(first, std::stoull(it->second));
+  }
+  if (all || out.count("first_event")) out["first_event"] = std::to_string(all ? first : firstIndex);
+  return out;
+}
+
+/// The event index column of a part.
+const std::vector<std::uint64_t>& indicesOf(const io::RecoNtuple& nt) { return nt.events.get<std::uint64_t>("index"); }
+const std::vector<std::uint64_t>& indicesOf(const io::TruthNtuple& nt) { return nt.events.index; }
+
+template <class Ntuple, class Read, class Write>
+std::uint64_t mergeParts(const MergeOptions& opt, Read&& read, Write&& write) {
+  // read every part, check, order by first event index
+  std::vector<Ntuple> parts;
+  std::vector<std::map<std::string, std::string>> attrs;
+  ShardCheck check;
+  for (const auto& f : opt.inputs) {
+    parts.push_back(read(f));
+    attrs.push_back(parts.back().attributes);
+    check.add(f, parts.back().modeNames, parts.back().attributes, indicesOf(parts.back()));
+  }
+  std::vector<std::size_t> order(parts.size());
+  std::iota(order.begin(), order.end(), 0);
+  auto firstOf = [&](std::size_t i) {
+    const auto& idx = indicesOf(parts[i]);
+    return idx.empty() ? std::uint64_t{0} : *std::min_element(idx.begin(), idx.end());
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return firstOf(a) < firstOf(b); });
+  std::vector<std::map<std::string, std::string>> ordered;
+  for (std::size_t i : order) ordered.push_back(attrs[i]);
+  const auto attributes = mergedAttributes(ordered, check.firstIndex().value_or(0));
+  std::uint64_t total = 0;
+  for (const auto& p : parts) total += p.size();
+  ProgressBar bar("merge", total, !opt.quiet);
+  std::uint64_t done = 0;
+  write(parts[order.front()].modeNames, attributes, [&](auto&& sink) {
+    for (std::size_t i : order) {
+      for (std::size_t row = 0; row < parts[i].size(); ++row) sink(parts[i], row);
+      done += parts[i].size();
+      bar.update(done);
+    }
+  });
+  bar.finish();
+  return total;
+}
+
+}  // namespace
+
+void addMergeCommand(CLI::App& app) {
+  auto opt = std::make_shared<MergeOptions>();
+  CLI::App* sub = app.add_subcommand(
+      "merge", "Join the parts of one run (--shard K/N) into one truth or reco ntuple (HDF5), in event order");
+  sub->add_option("inputs", opt->inputs, "the parts: truth (.h5) or reco (.reco.h5) ntuples of one run")->required();
+  sub->add_option("--output,-o", opt->output, "merged file")->required();
+  sub->add_flag("--quiet,-q", opt->quiet, "no progress bar or summary");
+  sub->callback([opt] {
+    std::string format;
+    for (const auto& f : opt->inputs) {
+      if (!fs::exists(f)) throw ConfigError(f, 0, "", "cannot open the ntuple (missing file)");
+      if (fs::exists(opt->output) && fs::equivalent(f, opt->output))
+        throw ConfigError(opt->output, 0, "", "the output is one of the inputs");
+      std::map<std::string, std::string> a;
+      try {
+        a = io::H5InputFile(f).attributes("/");
+      } catch (const std::runtime_error& e) {  // not an HDF5 file: bad input (exit 2)
+        throw ConfigError(f, 0, "", std::string("not a kaonlab ntuple: ") + e.what());
+      }
+      const auto it = a.find("format");
+      const std::string fmtName = it == a.end() ? std::string() : it->second;
+      if (fmtName != "kaonlab-truth-ntuple" && fmtName != "kaonlab-reco-ntuple")
+        throw ConfigError(f, 0, "format",
+                          "expected a kaonlab truth or reco ntuple (root attribute format = kaonlab-truth-ntuple or "
+                          "kaonlab-reco-ntuple), found '" + fmtName + "'");
+      if (!format.empty() && fmtName != format)
+        throw ConfigError(f, 0, "format", fmt::format("is a {}, the first input a {}", fmtName, format));
+      format = fmtName;
+    }
+    const fs::path out = opt->output;
+    if (out.has_parent_path()) fs::create_directories(out.parent_path());
+    std::uint64_t n = 0;
+    if (format == "kaonlab-reco-ntuple") {
+      n = mergeParts<io::RecoNtuple>(
+          *opt, [](const std::string& f) { return io::readRecoNtuple(f); },
+          [&](const std::vector<std::string>& modes, const std::map<std::string, std::string>& attributes, auto&& rows) {
+            io::RecoNtupleWriter w(out, version(), modes, attributes);
+            rows([&](const io::RecoNtuple& nt, std::size_t row) { w.write(nt.event(row), nt.truthMode(row), nt.weight(row)); });
+            w.close();
+          });
+    } else {
+      n = mergeParts<io::TruthNtuple>(
+          *opt, [](const std::string& f) { return io::readTruthNtuple(f); },
+          [&](const std::vector<std::string>& modes, const std::map<std::string, std::string>& attributes, auto&& rows) {
+            io::TruthNtupleWriter w(out, version(), modes, attributes);
+            rows([&](const io::TruthNtuple& nt, std::size_t row) { w.write(nt.event(row)); });
+            w.close();
+          });
+    }
+    if (!opt->quiet) fmt::print("kaonlab merge: {} events from {} parts -> {}\n", n, opt->inputs.size(), out.string());
+  });
+}
+
+}  // namespace kaonlab::app
