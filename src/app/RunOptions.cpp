@@ -2,11 +2,43 @@
 
 #include <fmt/format.h>
 
+#include <cstdlib>
+#include <optional>
+
 #include "kaonlab/core/Error.hpp"
 
 namespace kaonlab::app {
 
+Shard shardFromEnvironment(const std::function<const char*(const char*)>& getenvFn) {
+  auto get = [&](const char* name) -> const char* { return getenvFn ? getenvFn(name) : std::getenv(name); };
+  auto number = [&](const char* name) -> std::optional<std::uint64_t> {
+    const char* v = get(name);
+    if (!v) return std::nullopt;
+    const std::string s(v);
+    if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos)
+      throw ConfigError(fmt::format("--shard auto: environment variable {}='{}' is not a non-negative integer", name, s));
+    return std::stoull(s);
+  };
+  auto part = [&](const char* rankName, const char* sizeName, std::uint64_t offset = 0) -> std::optional<Shard> {
+    const auto rank = number(rankName), size = number(sizeName);
+    if (!rank || !size) return std::nullopt;
+    if (*rank < offset || *size == 0 || *rank - offset >= *size)
+      throw ConfigError(fmt::format("--shard auto: {}={} is not a part of {}={}", rankName, *rank, sizeName, *size));
+    return Shard{*rank - offset, *size};
+  };
+  if (auto s = part("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE")) return *s;
+  if (auto s = part("PMI_RANK", "PMI_SIZE")) return *s;
+  if (get("SLURM_ARRAY_TASK_ID"))
+    if (auto s = part("SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", number("SLURM_ARRAY_TASK_MIN").value_or(0)))
+      return *s;
+  if (auto s = part("SLURM_PROCID", "SLURM_NTASKS")) return *s;
+  throw ConfigError(
+      "--shard auto: no MPI or batch-array environment (OMPI_COMM_WORLD_RANK/SIZE, PMI_RANK/SIZE, "
+      "SLURM_ARRAY_TASK_ID/COUNT or SLURM_PROCID/NTASKS); give --shard K/N");
+}
+
 Shard parseShard(const std::string& text) {
+  if (text == "auto") return shardFromEnvironment();
   const auto bad = [&] {
     return ConfigError(fmt::format("--shard '{}': expected K/N with integers 0 <= K < N (for example 3/10)", text));
   };
@@ -30,7 +62,7 @@ void RunOptions::addTo(CLI::App* sub) {
   sub->add_flag("--quiet,-q", quiet, "no progress bar or summary");
   sub->add_option("--first-event", firstEvent, "override run.first_event (index of this job's first event)");
   sub->add_option("--shard", shard,
-                  "K/N: run part K (0 ... N-1) of N equal parts of the events first_event ... first_event + "
+                  "K/N or auto (the MPI rank / batch-array task from the environment): run part K (0 ... N-1) of N equal parts of the events first_event ... first_event + "
                   "events - 1 and append .shard-K-of-N to the output prefix (batch arrays: the parts of one "
                   "run together are the single-job run, event by event)");
 }

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "kaonlab/app/Card.hpp"
 #include "kaonlab/app/RunOptions.hpp"
@@ -68,6 +70,28 @@ TEST(RunCard, ShardOptionIsKOverN) {
   EXPECT_EQ(parseShard("0/1").count, 1u);
   for (const char* bad : {"10/10", "1/0", "-1/3", "a/3", "3", "/3", "3/", "1/2/3", " 1/2"})
     EXPECT_THROW(parseShard(bad), kaonlab::ConfigError) << bad;
+}
+
+TEST(RunCard, ShardAutoReadsTheLaunchersEnvironment) {
+  auto from = [](std::map<std::string, std::string> env) {
+    return shardFromEnvironment([env](const char* k) -> const char* {
+      const auto it = env.find(k);
+      return it == env.end() ? nullptr : it->second.c_str();
+    });
+  };
+  auto is = [](Shard s, std::uint64_t k, std::uint64_t n) { return s.index == k && s.count == n; };
+  EXPECT_TRUE(is(from({{"OMPI_COMM_WORLD_RANK", "2"}, {"OMPI_COMM_WORLD_SIZE", "8"}}), 2, 8));
+  EXPECT_TRUE(is(from({{"PMI_RANK", "0"}, {"PMI_SIZE", "4"}}), 0, 4));
+  // a SLURM array 1-10: task 3 is part 2 of 10
+  EXPECT_TRUE(is(from({{"SLURM_ARRAY_TASK_ID", "3"}, {"SLURM_ARRAY_TASK_MIN", "1"}, {"SLURM_ARRAY_TASK_COUNT", "10"}}), 2, 10));
+  EXPECT_TRUE(is(from({{"SLURM_PROCID", "5"}, {"SLURM_NTASKS", "6"}}), 5, 6));
+  // MPI wins over the SLURM variables of the allocation it runs in
+  EXPECT_TRUE(is(from({{"OMPI_COMM_WORLD_RANK", "1"}, {"OMPI_COMM_WORLD_SIZE", "2"}, {"SLURM_PROCID", "0"}, {"SLURM_NTASKS", "1"}}), 1, 2));
+  EXPECT_THROW(from({}), kaonlab::ConfigError);
+  EXPECT_THROW(from({{"OMPI_COMM_WORLD_RANK", "4"}, {"OMPI_COMM_WORLD_SIZE", "4"}}), kaonlab::ConfigError);
+  EXPECT_THROW(from({{"PMI_RANK", "x"}, {"PMI_SIZE", "4"}}), kaonlab::ConfigError);
+  EXPECT_THROW(from({{"SLURM_ARRAY_TASK_ID", "0"}, {"SLURM_ARRAY_TASK_MIN", "1"}, {"SLURM_ARRAY_TASK_COUNT", "10"}}),
+               kaonlab::ConfigError);
 }
 
 TEST(RunCard, UnknownTableIsRejected) {

@@ -151,6 +151,13 @@ TEST(Cli, ShardsOfARunConcatenateAndMergeToTheSingleJob) {
   for (int k = 0; k < 3; ++k)
     ASSERT_EQ(run("simulate -q" + card + " --shard " + std::to_string(k) + "/3 -o " + (d / "part").string()), 0);
   auto shard = [&](int k, const char* ext) { return d / ("part.shard-" + std::to_string(k) + "-of-3" + ext); };
+  // --shard auto under an MPI launcher (OpenMPI's variables): the same part as --shard 1/3
+  ::setenv("OMPI_COMM_WORLD_RANK", "1", 1);
+  ::setenv("OMPI_COMM_WORLD_SIZE", "3", 1);
+  ASSERT_EQ(run("simulate -q" + card + " --shard auto -o " + (d / "mpi").string()), 0);
+  ::unsetenv("OMPI_COMM_WORLD_RANK");
+  ::unsetenv("OMPI_COMM_WORLD_SIZE");
+  EXPECT_TRUE(slurp(d / "mpi.shard-1-of-3.reco.h5") == slurp(shard(1, ".reco.h5")));
   // 5000 = 1666 + 1667 + 1667 events: floor(K E / N) boundaries
   EXPECT_EQ(nlohmann::json::parse(slurp(shard(0, ".json")))["events"].get<std::uint64_t>(), 1666u);
   EXPECT_EQ(nlohmann::json::parse(slurp(shard(2, ".json")))["first_event"].get<std::uint64_t>(), 3333u);

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -15,8 +16,15 @@ namespace kaonlab::app {
 struct Shard {
   std::uint64_t index = 0, count = 1;
 };
-/// Parses "K/N" (0 <= K < N); ConfigError naming the option otherwise.
+/// Parses "K/N" (0 <= K < N), or "auto": the rank and size of an MPI or batch-array job from
+/// the environment (see shardFromEnvironment); ConfigError naming the option otherwise.
 Shard parseShard(const std::string& text);
+/// The part of this process in a parallel job, from the variables the launchers set, first
+/// found wins: OpenMPI (OMPI_COMM_WORLD_RANK / _SIZE), MPICH and Intel MPI (PMI_RANK /
+/// PMI_SIZE), a SLURM job array (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN of
+/// SLURM_ARRAY_TASK_COUNT), SLURM tasks (SLURM_PROCID / SLURM_NTASKS). `getenv` is the lookup
+/// (std::getenv by default). ConfigError when none is set or a value is not a valid part.
+Shard shardFromEnvironment(const std::function<const char*(const char*)>& getenv = {});
 
 struct RunOptions {
   std::string card;
