@@ -42,6 +42,7 @@ RunCard parseRunCard(const std::string& text, const std::string& name) {
   card.output.prefix = out.string("prefix", card.output.prefix.string());
   card.output.hepmc3 = out.boolean("hepmc3", true);
   card.output.hdf5 = out.boolean("hdf5", true);
+  card.output.histograms = out.boolean("histograms", false);
   out.finish();
 
   auto& g = card.generator;
@@ -164,6 +165,7 @@ threads = 0       # 0 = all cores (results do not depend on it)
 prefix = "kaonlab-run"   # writes <prefix>.hepmc3, <prefix>.h5, <prefix>.json
 hepmc3 = true
 hdf5 = true
+histograms = false       # kaonlab simulate: <prefix>.hist.h5, histograms of the reconstructed best track
 
 [generate]
 modes = ["all"]          # "all" = every SM mode with its PDG BR, or keys, e.g. ["k2pi", "pinunu"]

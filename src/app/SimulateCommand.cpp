@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
+#include "RecoHistograms.hpp"
 #include "kaonlab/app/Card.hpp"
 #include "kaonlab/app/Commands.hpp"
 #include "kaonlab/app/Progress.hpp"
@@ -71,6 +72,8 @@ nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
   io::RecoNtupleWriter recoOut(prefix + ".reco.h5", version(), names, attrs);
   std::optional<io::TruthNtupleWriter> truthOut;
   if (card.output.hdf5) truthOut.emplace(prefix + ".h5", version(), names, attrs);
+  std::optional<RecoHistograms> hist;
+  if (card.output.histograms) hist.emplace(names);
 
   std::unique_ptr<tbb::global_control> limit;
   if (card.threads > 0)
@@ -84,6 +87,7 @@ nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
     for (std::size_t i = 0; i < n; ++i) {
       recoOut.write(block[i].reco, block[i].truth.mode, block[i].truth.weight);
       if (truthOut) truthOut->write(block[i].truth);
+      if (hist) hist->fill(block[i].reco, block[i].truth.mode, block[i].truth.weight);
       if (block[i].reco.best >= 0) ++withTrack;
     }
     total += n;
@@ -113,6 +117,7 @@ nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
     }
     bar.finish();
   }
+  if (hist) hist->write(prefix + ".hist.h5", version(), attrs);
   recoOut.close();
   if (truthOut) truthOut->close();
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -128,6 +133,7 @@ nlohmann::json runSimulate(const RunCard& card, const Options& opt) {
                             {"wall_time_s", wall},
                             {"events_per_s", static_cast<double>(total) / wall}};
   if (truthOut) summary["outputs"]["truth"] = prefix + ".h5";
+  if (hist) summary["outputs"]["histograms"] = prefix + ".hist.h5";
   io::writeFileAtomically(prefix + ".json", summary.dump(2) + "\n");
   return summary;
 }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <algorithm>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/io/ColumnTable.hpp"
@@ -228,5 +229,53 @@ TEST(Cli, ShardsOfARunConcatenateAndMergeToTheSingleJob) {
   EXPECT_EQ(run("simulate -q --shard 1/2 -i " + shard(0, ".h5").string() + " -o " + (d / "bad").string()), 2);
   for (const char* f : {"twice.json", "twice.h5", "mixed.json", "mixed.h5", "bad.reco.h5", "bad.shard-1-of-2.reco.h5"})
     EXPECT_FALSE(fs::exists(d / f)) << f;
+  fs::remove_all(d);
+}
+
+TEST(Cli, SimulateHistogramsAgreeWithTheNtupleAndPeakAtThePi0Mass) {
+  // [output] histograms = true: PREFIX.hist.h5 (Boost.Histogram, weighted) — the m2miss sums
+  // equal the reco ntuple's weight sum over events with a K+-matched track; K+ -> pi+ pi0
+  // peaks in the bin of m_pi0^2 = 0.01822 GeV^2; every table has its flow bins; the file is
+  // the same for 1 and 2 threads
+  const fs::path d = scratch("hist");
+  write(d / "r.toml", "[run]\nseed = 3\nevents = 20000\n[generate]\nmodes = [\"k2pi\", \"kmu2\"]\n"
+                      "[output]\nhepmc3 = false\nhdf5 = false\nhistograms = true\n");
+  const std::string card = " --card " + (d / "r.toml").string();
+  ASSERT_EQ(run("simulate -q -j 1" + card + " -o " + (d / "a").string()), 0);
+  ASSERT_EQ(run("simulate -q -j 2" + card + " -o " + (d / "b").string()), 0);
+  EXPECT_TRUE(slurp(d / "a.hist.h5") == slurp(d / "b.hist.h5"));
+  EXPECT_NE(slurp(d / "a.json").find("a.hist.h5"), std::string::npos);
+  const kaonlab::io::H5InputFile h(d / "a.hist.h5");
+  EXPECT_EQ(h.attributes().at("format"), "kaonlab-reco-histograms");
+  const auto index = nlohmann::json::parse(h.attributes().at("histograms"));
+  const auto ev = kaonlab::io::H5InputFile(d / "a.reco.h5").table("events");
+  const auto w = ev.asDouble("weight"), best = ev.asDouble("best");
+  double all = 0, matched = 0;
+  for (std::size_t i = 0; i < w.size(); ++i) {
+    all += w[i];
+    if (best[i] >= 0) matched += w[i];
+  }
+  ASSERT_GT(matched, 0.0);
+  auto sum = [&](const std::string& name) {
+    const auto t = h.table(name);
+    double s = 0;
+    for (double x : t.asDouble("sum_w")) s += x;
+    return s;
+  };
+  EXPECT_NEAR(sum("n_tracks"), all, 1e-9 * all);
+  for (const char* name : {"m2miss", "m2miss_vs_p", "track_p", "vertex_z", "cda", "dt_gtk"})
+    EXPECT_NEAR(sum(name), matched, 1e-9 * matched) << name;
+  EXPECT_NEAR(sum("m2miss_mode_k2pi") + sum("m2miss_mode_kmu2"), matched, 1e-9 * matched);
+  const auto k2pi = h.table("m2miss_mode_k2pi");
+  ASSERT_EQ(k2pi.rows(), 302u);  // 300 bins + underflow + overflow
+  const auto lo = k2pi.asDouble("m2miss_low"), hi = k2pi.asDouble("m2miss_high"), s = k2pi.asDouble("sum_w");
+  EXPECT_TRUE(std::isinf(lo.front()) && lo.front() < 0);
+  EXPECT_TRUE(std::isinf(hi.back()) && hi.back() > 0);
+  const auto peak = static_cast<std::size_t>(std::max_element(s.begin() + 1, s.end() - 1) - s.begin());
+  EXPECT_LE(lo[peak], 0.01822);
+  EXPECT_GT(hi[peak], 0.01822);
+  // the index attribute lists every table written
+  for (const auto& e : index) EXPECT_TRUE(h.exists(e["name"].get<std::string>())) << e["name"];
+  EXPECT_GE(index.size(), 11u);  // 9 fixed + one per mode
   fs::remove_all(d);
 }

@@ -1,12 +1,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
 #include "IoTestSupport.hpp"
 #include "kaonlab/core/Error.hpp"
 #include "kaonlab/io/ColumnTable.hpp"
+#include "kaonlab/io/HistogramTable.hpp"
 
 using namespace kaonlab;
 using kaonlab::iotest::ScratchDir;
@@ -140,4 +142,50 @@ TEST(ColumnTable, EmptyTableAndErrors) {
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("nothing.h5"), std::string::npos) << e.what();
   }
+}
+
+TEST(HistogramTable, TwoDimensionalCellsRowByRowWithFlowBins) {
+  // 2 x 3 regular bins: (2 + 2) x (3 + 2) = 20 rows, x fastest; edges exact, flow bins at
+  // -inf / +inf; sums written as given; inconsistent inputs rejected
+  ScratchDir dir;
+  io::HistogramData h{"h2", "test", {{"x", "mm", 2, 0.0, 1.0}, {"y", "ns", 3, -3.0, 3.0}}, {}, {}};
+  ASSERT_EQ(h.cells(), 20u);
+  for (std::size_t c = 0; c < h.cells(); ++c) {
+    h.sumW.push_back(static_cast<double>(c));
+    h.sumW2.push_back(static_cast<double>(c) * 0.5);
+  }
+  {
+    io::H5OutputFile f(dir / "h.h5", "test-hist", "1", "v1");
+    io::writeHistogram(f, h);
+    io::HistogramData bad = h;
+    bad.name = "bad";
+    bad.sumW.pop_back();
+    EXPECT_THROW(io::writeHistogram(f, bad), std::invalid_argument);
+    bad = h;
+    bad.name = "bad2";
+    bad.axes[0].hi = bad.axes[0].lo;
+    EXPECT_THROW(io::writeHistogram(f, bad), std::invalid_argument);
+    f.close();
+  }
+  const auto t = io::H5InputFile(dir / "h.h5").table("h2");
+  ASSERT_EQ(t.rows(), 20u);
+  const auto xl = t.asDouble("x_low"), xh = t.asDouble("x_high"), yl = t.asDouble("y_low"), yh = t.asDouble("y_high");
+  const auto w = t.asDouble("sum_w"), w2 = t.asDouble("sum_w2");
+  const double inf = std::numeric_limits<double>::infinity();
+  // row 0: both underflows; row 1: x bin [0, 0.5) in the y underflow; row 6: x underflow, y bin [-3, -1)
+  EXPECT_EQ(xl[0], -inf);
+  EXPECT_EQ(yl[0], -inf);
+  EXPECT_EQ(xl[1], 0.0);
+  EXPECT_EQ(xh[1], 0.5);
+  EXPECT_EQ(xh[2], 1.0);
+  EXPECT_EQ(xh[3], inf);
+  EXPECT_EQ(yl[6], -3.0);
+  EXPECT_EQ(yh[6], -1.0);
+  EXPECT_EQ(yh[19], inf);
+  for (std::size_t c = 0; c < 20; ++c) {
+    EXPECT_EQ(w[c], static_cast<double>(c));
+    EXPECT_EQ(w2[c], 0.5 * static_cast<double>(c));
+  }
+  EXPECT_EQ(t.column("sum_w").description, "sum of event weights: test");
+  EXPECT_EQ(t.column("x_low").unit, "mm");
 }

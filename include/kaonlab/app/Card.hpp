@@ -16,6 +16,8 @@ struct OutputConfig {
   std::filesystem::path prefix = "kaonlab-run";  ///< files: <prefix>.hepmc3, .h5, .json
   bool hepmc3 = true;
   bool hdf5 = true;
+  /// kaonlab simulate: reconstructed-quantity histograms in <prefix>.hist.h5 (docs/io.md "Histograms")
+  bool histograms = false;
 };
 
 struct RunCard {

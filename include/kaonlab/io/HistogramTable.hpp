@@ -1,0 +1,36 @@
+#pragma once
+// A weighted histogram (1-D or 2-D, regular axes) stored as a column table (docs/io.md
+// "Histograms"): one row per bin including the under- and overflow bins, the first axis
+// fastest; columns <axis>_low, <axis>_high (bin edges, -inf / +inf for the flow bins), sum_w
+// (sum of weights) and sum_w2 (sum of squared weights: the variance of sum_w). pandas reads a
+// histogram with one call, h5py with one dataset per column.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "kaonlab/io/ColumnTable.hpp"
+
+namespace kaonlab::io {
+
+struct HistogramAxis {
+  std::string name;   ///< column prefix, e.g. "m2miss"
+  std::string unit;   ///< e.g. "GeV^2"
+  int bins = 1;       ///< regular bins between lo and hi
+  double lo = 0, hi = 1;
+};
+
+struct HistogramData {
+  std::string name;   ///< table (group) name
+  std::string title;  ///< what is histogrammed (the sum_w description)
+  std::vector<HistogramAxis> axes;  ///< 1 or 2
+  /// (bins + 2) per axis, first axis fastest; index 0 = underflow, bins + 1 = overflow
+  std::vector<double> sumW, sumW2;
+
+  std::size_t cells() const;
+};
+
+/// Writes `h` as table `h.name` of `file`. std::invalid_argument when the axes or the array
+/// sizes are inconsistent.
+void writeHistogram(H5OutputFile& file, const HistogramData& h);
+
+}  // namespace kaonlab::io
