@@ -20,6 +20,7 @@
 #include "kaonlab/app/Version.hpp"
 #include "kaonlab/core/Error.hpp"
 #include "kaonlab/io/ColumnTable.hpp"
+#include "kaonlab/io/HistogramTable.hpp"
 #include "kaonlab/io/RecoNtuple.hpp"
 #include "kaonlab/io/TruthNtuple.hpp"
 
@@ -101,13 +102,70 @@ std::uint64_t mergeParts(const MergeOptions& opt, Read&& read, Write&& write) {
   return total;
 }
 
+/// Histogram files (kaonlab simulate, [output] histograms): the parts' tables summed bin by
+/// bin in event order (equal to the single job's sums up to rounding); a table missing from a
+/// part (a decay mode without events there) counts as empty; axes must agree.
+std::uint64_t mergeHistograms(const MergeOptions& opt, const fs::path& out) {
+  std::vector<io::HistogramFile> parts;
+  ShardCheck check;
+  for (const auto& f : opt.inputs) {
+    parts.push_back(io::readHistogramFile(f));
+    const auto& p = parts.back();
+    std::vector<std::uint64_t> range;
+    if (p.events > 0) {
+      const auto it = p.attributes.find("first_event");
+      const std::uint64_t first = it == p.attributes.end() ? 0 : std::stoull(it->second);
+      range = {first, first + p.events - 1};
+    }
+    check.add(f, p.modeNames, p.attributes, range);
+  }
+  auto firstOf = [](const io::HistogramFile& p) {
+    const auto it = p.attributes.find("first_event");
+    return it == p.attributes.end() ? std::uint64_t{0} : std::stoull(it->second);
+  };
+  std::vector<std::size_t> order(parts.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return firstOf(parts[a]) < firstOf(parts[b]); });
+  io::HistogramFile m;
+  m.modeNames = parts[order.front()].modeNames;
+  std::vector<std::map<std::string, std::string>> attrs;
+  for (std::size_t i : order) {
+    const auto& p = parts[i];
+    attrs.push_back(p.attributes);
+    m.events += p.events;
+    for (const auto& h : p.histograms) {
+      io::HistogramData* s = nullptr;
+      for (auto& x : m.histograms)
+        if (x.name == h.name) s = &x;
+      if (!s) {
+        m.histograms.push_back(h);
+        continue;
+      }
+      bool same = s->axes.size() == h.axes.size();
+      for (std::size_t a = 0; same && a < h.axes.size(); ++a)
+        same = s->axes[a].name == h.axes[a].name && s->axes[a].unit == h.axes[a].unit &&
+               s->axes[a].bins == h.axes[a].bins && s->axes[a].lo == h.axes[a].lo && s->axes[a].hi == h.axes[a].hi;
+      if (!same) throw ConfigError(opt.inputs[i], 0, h.name, "histogram axes differ from the other parts'");
+      for (std::size_t c = 0; c < h.sumW.size(); ++c) {
+        s->sumW[c] += h.sumW[c];
+        s->sumW2[c] += h.sumW2[c];
+      }
+    }
+  }
+  m.attributes = mergedAttributes(attrs, check.firstIndex().value_or(0));
+  io::writeHistogramFile(out, version(), m);
+  return m.events;
+}
+
 }  // namespace
 
 void addMergeCommand(CLI::App& app) {
   auto opt = std::make_shared<MergeOptions>();
   CLI::App* sub = app.add_subcommand(
-      "merge", "Join the parts of one run (--shard K/N) into one truth or reco ntuple (HDF5), in event order");
-  sub->add_option("inputs", opt->inputs, "the parts: truth (.h5) or reco (.reco.h5) ntuples of one run")->required();
+      "merge", "Join the parts of one run (--shard K/N): truth or reco ntuples in event order, histogram files summed");
+  sub->add_option("inputs", opt->inputs, "the parts: truth (.h5), reco (.reco.h5) ntuples or histograms (.hist.h5) of one run")
+      ->required();
   sub->add_option("--output,-o", opt->output, "merged file")->required();
   sub->add_flag("--quiet,-q", opt->quiet, "no progress bar or summary");
   sub->callback([opt] {
@@ -124,10 +182,10 @@ void addMergeCommand(CLI::App& app) {
       }
       const auto it = a.find("format");
       const std::string fmtName = it == a.end() ? std::string() : it->second;
-      if (fmtName != "kaonlab-truth-ntuple" && fmtName != "kaonlab-reco-ntuple")
+      if (fmtName != "kaonlab-truth-ntuple" && fmtName != "kaonlab-reco-ntuple" && fmtName != "kaonlab-histograms")
         throw ConfigError(f, 0, "format",
-                          "expected a kaonlab truth or reco ntuple (root attribute format = kaonlab-truth-ntuple or "
-                          "kaonlab-reco-ntuple), found '" + fmtName + "'");
+                          "expected a kaonlab truth or reco ntuple or a histogram file (root attribute format = "
+                          "kaonlab-truth-ntuple, kaonlab-reco-ntuple or kaonlab-histograms), found '" + fmtName + "'");
       if (!format.empty() && fmtName != format)
         throw ConfigError(f, 0, "format", fmt::format("is a {}, the first input a {}", fmtName, format));
       format = fmtName;
@@ -135,7 +193,9 @@ void addMergeCommand(CLI::App& app) {
     const fs::path out = opt->output;
     if (out.has_parent_path()) fs::create_directories(out.parent_path());
     std::uint64_t n = 0;
-    if (format == "kaonlab-reco-ntuple") {
+    if (format == "kaonlab-histograms") {
+      n = mergeHistograms(*opt, out);
+    } else if (format == "kaonlab-reco-ntuple") {
       n = mergeParts<io::RecoNtuple>(
           *opt, [](const std::string& f) { return io::readRecoNtuple(f); },
           [&](const std::vector<std::string>& modes, const std::map<std::string, std::string>& attributes, auto&& rows) {

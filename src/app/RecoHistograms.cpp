@@ -1,7 +1,6 @@
 #include "RecoHistograms.hpp"
 
 #include <boost/histogram.hpp>
-#include <nlohmann/json.hpp>
 
 #include <optional>
 #include <tuple>
@@ -71,6 +70,7 @@ struct RecoHistograms::Impl {
   Booked<H1> richMass = book1("rich_mass", "RICH mass of the best track (with a ring)", {"rich_mass", "GeV", 250, 0.0, 0.5});
   Booked<H1> eOverP = book1("e_over_p", "LKr E/p of the best track", {"e_over_p", "", 150, 0.0, 1.5});
   std::map<int, Booked<H1>> m2ByMode;  // truth mode id -> m2miss
+  std::uint64_t events = 0;
 
   std::vector<io::HistogramData> all() const {
     std::vector<io::HistogramData> v{data(nTracks), data(m2), data(m2VsP), data(p), data(vz),
@@ -87,6 +87,7 @@ RecoHistograms::~RecoHistograms() = default;
 
 void RecoHistograms::fill(const reco::RecoEvent& ev, int truthMode, double weight) {
   Impl& m = *impl_;
+  ++m.events;
   const auto w = bh::weight(weight);
   m.nTracks.h(static_cast<double>(ev.nTracks), w);
   if (ev.best < 0) return;
@@ -120,18 +121,7 @@ std::vector<std::string> RecoHistograms::names() const {
 
 void RecoHistograms::write(const std::filesystem::path& path, const std::string& version,
                            const std::map<std::string, std::string>& attributes) const {
-  const auto hists = impl_->all();
-  nlohmann::json index = nlohmann::json::array();
-  for (const auto& h : hists) {
-    nlohmann::json axes = nlohmann::json::array();
-    for (const auto& a : h.axes) axes.push_back({{"name", a.name}, {"unit", a.unit}, {"bins", a.bins}, {"lo", a.lo}, {"hi", a.hi}});
-    index.push_back({{"name", h.name}, {"title", h.title}, {"axes", axes}});
-  }
-  io::H5OutputFile file(path, "kaonlab-reco-histograms", "1", version, attributes, {"histograms"});
-  file.setAttribute("histograms", index.dump());
-  file.writeStrings("modes/name", impl_->modeNames);
-  for (const auto& h : hists) io::writeHistogram(file, h);
-  file.close();
+  io::writeHistogramFile(path, version, {impl_->all(), impl_->modeNames, attributes, impl_->events});
 }
 
 }  // namespace kaonlab::app

@@ -1,6 +1,7 @@
 #include "kaonlab/io/HistogramTable.hpp"
 
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 
 namespace kaonlab::io {
@@ -53,6 +54,68 @@ void writeHistogram(H5OutputFile& file, const HistogramData& h) {
       t.set(w2, h.sumW2[c]);
       t.endRow();
     }
+}
+
+namespace {
+constexpr const char* kFormat = "kaonlab-histograms";
+constexpr const char* kFormatVersion = "1";
+}  // namespace
+
+const HistogramData* HistogramFile::find(const std::string& name) const {
+  for (const auto& h : histograms)
+    if (h.name == name) return &h;
+  return nullptr;
+}
+
+void writeHistogramFile(const std::filesystem::path& path, const std::string& version, const HistogramFile& f) {
+  nlohmann::json index = nlohmann::json::array();
+  for (const auto& h : f.histograms) {
+    nlohmann::json axes = nlohmann::json::array();
+    for (const auto& a : h.axes) axes.push_back({{"name", a.name}, {"unit", a.unit}, {"bins", a.bins}, {"lo", a.lo}, {"hi", a.hi}});
+    index.push_back({{"name", h.name}, {"title", h.title}, {"axes", axes}});
+  }
+  H5OutputFile file(path, kFormat, kFormatVersion, version, f.attributes, {"histograms", "events", "mode_names"});
+  file.setAttribute("histograms", index.dump());
+  file.setAttribute("events", std::to_string(f.events));
+  file.setAttribute("mode_names", nlohmann::json(f.modeNames).dump());
+  file.writeStrings("modes/name", f.modeNames);
+  for (const auto& h : f.histograms) writeHistogram(file, h);
+  file.close();
+}
+
+HistogramFile readHistogramFile(const std::filesystem::path& path) {
+  const H5InputFile in(path);
+  auto attrs = in.attributes("/");
+  auto fail = [&](const std::string& what) {
+    throw std::runtime_error("histogram file '" + path.string() + "': " + what);
+  };
+  if (attrs["format"] != kFormat) fail("not a kaonlab histogram file (format '" + attrs["format"] + "')");
+  HistogramFile f;
+  f.modeNames = in.exists("modes/name") ? in.strings("modes/name") : std::vector<std::string>{};
+  try {
+    f.events = std::stoull(attrs.at("events"));
+    for (const auto& e : nlohmann::json::parse(attrs.at("histograms"))) {
+      HistogramData h;
+      h.name = e.at("name").get<std::string>();
+      h.title = e.at("title").get<std::string>();
+      for (const auto& a : e.at("axes"))
+        h.axes.push_back({a.at("name").get<std::string>(), a.at("unit").get<std::string>(), a.at("bins").get<int>(),
+                          a.at("lo").get<double>(), a.at("hi").get<double>()});
+      const ColumnTableData t = in.table(h.name);
+      h.sumW = t.get<double>("sum_w");
+      h.sumW2 = t.get<double>("sum_w2");
+      if (h.sumW.size() != h.cells()) fail("table " + h.name + " has " + std::to_string(h.sumW.size()) + " rows, its axes " + std::to_string(h.cells()));
+      f.histograms.push_back(std::move(h));
+    }
+  } catch (const std::runtime_error&) {
+    throw;
+  } catch (const std::exception& e) {
+    fail(std::string("bad index: ") + e.what());
+  }
+  for (const char* k : {"format", "format_version", "kaonlab_version", "units", "histograms", "events", "mode_names"})
+    attrs.erase(k);
+  f.attributes = std::move(attrs);
+  return f;
 }
 
 }  // namespace kaonlab::io

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/io/ColumnTable.hpp"
+#include "kaonlab/io/HistogramTable.hpp"
 #include <sstream>
 #include <string>
 
@@ -246,7 +247,8 @@ TEST(Cli, SimulateHistogramsAgreeWithTheNtupleAndPeakAtThePi0Mass) {
   EXPECT_TRUE(slurp(d / "a.hist.h5") == slurp(d / "b.hist.h5"));
   EXPECT_NE(slurp(d / "a.json").find("a.hist.h5"), std::string::npos);
   const kaonlab::io::H5InputFile h(d / "a.hist.h5");
-  EXPECT_EQ(h.attributes().at("format"), "kaonlab-reco-histograms");
+  EXPECT_EQ(h.attributes().at("format"), "kaonlab-histograms");
+  EXPECT_EQ(h.attributes().at("events"), "20000");
   const auto index = nlohmann::json::parse(h.attributes().at("histograms"));
   const auto ev = kaonlab::io::H5InputFile(d / "a.reco.h5").table("events");
   const auto w = ev.asDouble("weight"), best = ev.asDouble("best");
@@ -277,5 +279,29 @@ TEST(Cli, SimulateHistogramsAgreeWithTheNtupleAndPeakAtThePi0Mass) {
   // the index attribute lists every table written
   for (const auto& e : index) EXPECT_TRUE(h.exists(e["name"].get<std::string>())) << e["name"];
   EXPECT_GE(index.size(), 11u);  // 9 fixed + one per mode
+  // two parts of the run, merged: every bin equals the single job's up to rounding
+  for (int k = 0; k < 2; ++k)
+    ASSERT_EQ(run("simulate -q" + card + " --shard " + std::to_string(k) + "/2 -o " + (d / "p").string()), 0);
+  ASSERT_EQ(run("merge -q -o " + (d / "m.hist.h5").string() + " " + (d / "p.shard-1-of-2.hist.h5").string() + " " +
+                (d / "p.shard-0-of-2.hist.h5").string()),
+            0);
+  const auto merged = kaonlab::io::readHistogramFile(d / "m.hist.h5"), single = kaonlab::io::readHistogramFile(d / "a.hist.h5");
+  EXPECT_EQ(merged.events, 20000u);
+  EXPECT_EQ(merged.attributes.at("first_event"), "0");
+  EXPECT_EQ(merged.attributes.at("run_card"), single.attributes.at("run_card"));
+  ASSERT_EQ(merged.histograms.size(), single.histograms.size());
+  for (const auto& hs : single.histograms) {
+    const auto* hm = merged.find(hs.name);
+    ASSERT_NE(hm, nullptr) << hs.name;
+    ASSERT_EQ(hm->sumW.size(), hs.sumW.size());
+    for (std::size_t c = 0; c < hs.sumW.size(); ++c) {
+      EXPECT_NEAR(hm->sumW[c], hs.sumW[c], 1e-12 * std::abs(hs.sumW[c])) << hs.name << " cell " << c;
+      EXPECT_NEAR(hm->sumW2[c], hs.sumW2[c], 1e-12 * std::abs(hs.sumW2[c])) << hs.name << " cell " << c;
+    }
+  }
+  // the same part twice is refused
+  EXPECT_EQ(run("merge -q -o " + (d / "x.hist.h5").string() + " " + (d / "p.shard-0-of-2.hist.h5").string() + " " +
+                (d / "p.shard-0-of-2.hist.h5").string()),
+            2);
   fs::remove_all(d);
 }
