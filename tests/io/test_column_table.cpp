@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -188,4 +189,38 @@ TEST(HistogramTable, TwoDimensionalCellsRowByRowWithFlowBins) {
   }
   EXPECT_EQ(t.column("sum_w").description, "sum of event weights: test");
   EXPECT_EQ(t.column("x_low").unit, "mm");
+}
+
+// Cross-check with h5py (and pandas when present), as for the ntuples.
+TEST(HistogramTable, ReadableWithH5py) {
+  std::string python;
+  for (const char* candidate : {"python3", "/usr/bin/python3"}) {
+    const std::string probe = std::string(candidate) + " -c \"import h5py\" >/dev/null 2>&1";
+    if (std::system(probe.c_str()) == 0) {
+      python = candidate;
+      break;
+    }
+  }
+  if (python.empty()) GTEST_SKIP() << "no python3 with h5py";
+  ScratchDir dir;
+  io::HistogramFile f;
+  f.histograms.push_back({"h1", "a test histogram", {{"x", "GeV", 4, 0.0, 2.0}}, {}, {}});
+  for (int c = 0; c < 6; ++c) {
+    f.histograms[0].sumW.push_back(c);
+    f.histograms[0].sumW2.push_back(2.0 * c);
+  }
+  f.modeNames = {"k2pi", "kmu2"};
+  f.events = 10;
+  f.attributes = {{"seed", "7"}};
+  io::writeHistogramFile(dir / "h.h5", "v1", f);
+  // and back in C++
+  const io::HistogramFile r = io::readHistogramFile(dir / "h.h5");
+  ASSERT_NE(r.find("h1"), nullptr);
+  EXPECT_EQ(r.find("h1")->sumW, f.histograms[0].sumW);
+  EXPECT_EQ(r.events, 10u);
+  EXPECT_EQ(r.attributes, f.attributes);
+  EXPECT_EQ(r.modeNames, f.modeNames);
+  const std::string cmd = python + " '" + std::string(KAONLAB_IO_TEST_DIR) + "/read_histograms.py' '" +
+                          (dir / "h.h5").string() + "' 2>&1";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
