@@ -62,39 +62,46 @@ std::map<std::string, std::string> mergedAttributes(const std::vector<std::map<s
   return out;
 }
 
-/// The event index column of a part.
-const std::vector<std::uint64_t>& indicesOf(const io::RecoNtuple& nt) { return nt.events.get<std::uint64_t>("index"); }
-const std::vector<std::uint64_t>& indicesOf(const io::TruthNtuple& nt) { return nt.events.index; }
+/// What the checks and the ordering need of a part, without its rows.
+struct PartHeader {
+  std::string file;
+  std::vector<std::string> modes;
+  std::map<std::string, std::string> attributes;
+  std::vector<std::uint64_t> index;  ///< /events/index
+  std::uint64_t first() const { return index.empty() ? 0 : *std::min_element(index.begin(), index.end()); }
+};
 
-template <class Ntuple, class Read, class Write>
+PartHeader readHeader(const std::string& file) {
+  const io::H5InputFile in(file);
+  PartHeader h{file, in.exists("modes/name") ? in.strings("modes/name") : std::vector<std::string>{}, in.attributes("/"), {}};
+  h.index = in.table("events", {"index"}).get<std::uint64_t>("index");
+  return h;
+}
+
+/// Ntuples: a first pass over the parts' headers (modes, attributes, event indices) checks
+/// and orders them; the second reads one part at a time and appends its rows (memory: the
+/// largest part, not the sum).
+template <class Read, class Write>
 std::uint64_t mergeParts(const MergeOptions& opt, Read&& read, Write&& write) {
-  // read every part, check, order by first event index
-  std::vector<Ntuple> parts;
-  std::vector<std::map<std::string, std::string>> attrs;
+  std::vector<PartHeader> parts;
   ShardCheck check;
-  for (const auto& f : opt.inputs) {
-    parts.push_back(read(f));
-    attrs.push_back(parts.back().attributes);
-    check.add(f, parts.back().modeNames, parts.back().attributes, indicesOf(parts.back()));
-  }
-  std::vector<std::size_t> order(parts.size());
-  std::iota(order.begin(), order.end(), 0);
-  auto firstOf = [&](std::size_t i) {
-    const auto& idx = indicesOf(parts[i]);
-    return idx.empty() ? std::uint64_t{0} : *std::min_element(idx.begin(), idx.end());
-  };
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return firstOf(a) < firstOf(b); });
-  std::vector<std::map<std::string, std::string>> ordered;
-  for (std::size_t i : order) ordered.push_back(attrs[i]);
-  const auto attributes = mergedAttributes(ordered, check.firstIndex().value_or(0));
   std::uint64_t total = 0;
-  for (const auto& p : parts) total += p.size();
+  for (const auto& f : opt.inputs) {
+    parts.push_back(readHeader(f));
+    check.add(f, parts.back().modes, parts.back().attributes, parts.back().index);
+    total += parts.back().index.size();
+  }
+  std::stable_sort(parts.begin(), parts.end(), [](const PartHeader& a, const PartHeader& b) { return a.first() < b.first(); });
+  std::vector<std::map<std::string, std::string>> ordered;
+  for (const auto& p : parts) ordered.push_back(p.attributes);
+  const auto attributes = mergedAttributes(ordered, check.firstIndex().value_or(0));
   ProgressBar bar("merge", total, !opt.quiet);
   std::uint64_t done = 0;
-  write(parts[order.front()].modeNames, attributes, [&](auto&& sink) {
-    for (std::size_t i : order) {
-      for (std::size_t row = 0; row < parts[i].size(); ++row) sink(parts[i], row);
-      done += parts[i].size();
+  write(parts.front().modes, attributes, [&](auto&& sink) {
+    for (const auto& p : parts) {
+      const auto nt = read(p.file);
+      for (std::size_t row = 0; row < nt.size(); ++row) sink(nt, row);
+      done += nt.size();
       bar.update(done);
     }
   });
@@ -196,7 +203,7 @@ void addMergeCommand(CLI::App& app) {
     if (format == "kaonlab-histograms") {
       n = mergeHistograms(*opt, out);
     } else if (format == "kaonlab-reco-ntuple") {
-      n = mergeParts<io::RecoNtuple>(
+      n = mergeParts(
           *opt, [](const std::string& f) { return io::readRecoNtuple(f); },
           [&](const std::vector<std::string>& modes, const std::map<std::string, std::string>& attributes, auto&& rows) {
             io::RecoNtupleWriter w(out, version(), modes, attributes);
@@ -204,7 +211,7 @@ void addMergeCommand(CLI::App& app) {
             w.close();
           });
     } else {
-      n = mergeParts<io::TruthNtuple>(
+      n = mergeParts(
           *opt, [](const std::string& f) { return io::readTruthNtuple(f); },
           [&](const std::vector<std::string>& modes, const std::map<std::string, std::string>& attributes, auto&& rows) {
             io::TruthNtupleWriter w(out, version(), modes, attributes);

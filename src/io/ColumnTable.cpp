@@ -496,7 +496,13 @@ bool H5InputFile::exists(const std::string& objectPath) const {
   }
 }
 
-ColumnTableData H5InputFile::table(const std::string& group) const {
+ColumnTableData H5InputFile::table(const std::string& group) const { return readTable(group, nullptr); }
+
+ColumnTableData H5InputFile::table(const std::string& group, const std::vector<std::string>& columns) const {
+  return readTable(group, &columns);
+}
+
+ColumnTableData H5InputFile::readTable(const std::string& group, const std::vector<std::string>* only) const {
   const Impl& m = *impl_;
   QuietHdf5 quiet;
   if (!exists(group)) m.fail("no group /" + group);
@@ -522,6 +528,11 @@ ColumnTableData H5InputFile::table(const std::string& group) const {
         &names);
   }
 
+  if (only) {
+    for (const auto& c : *only)
+      if (std::find(names.begin(), names.end(), c) == names.end()) m.fail("no column /" + group + "/" + c);
+    names = *only;
+  }
   ColumnTableData out;
   out.where_ = quoted(m.path) + " /" + group;
   bool first = true;

@@ -224,3 +224,29 @@ TEST(HistogramTable, ReadableWithH5py) {
                           (dir / "h.h5").string() + "' 2>&1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
+
+TEST(ColumnTable, ReadsASubsetOfColumns) {
+  ScratchDir dir;
+  {
+    io::H5OutputFile f(dir / "s.h5", "test-format", "1", "v1");
+    io::ColumnTable& t = f.table("rows");
+    const auto a = t.column<std::uint64_t>("a");
+    const auto b = t.column<double>("b");
+    const auto c = t.column<std::int32_t>("c");
+    for (int r = 0; r < 5; ++r) {
+      t.set(a, static_cast<std::uint64_t>(r));
+      t.set(b, 0.5 * r);
+      t.set(c, -r);
+      t.endRow();
+    }
+    f.close();
+  }
+  const io::H5InputFile in(dir / "s.h5");
+  const auto sub = in.table("rows", {"c", "a"});
+  EXPECT_EQ(sub.names(), (std::vector<std::string>{"c", "a"}));
+  EXPECT_FALSE(sub.has("b"));
+  EXPECT_EQ(sub.rows(), 5u);
+  EXPECT_EQ(sub.get<std::uint64_t>("a")[4], 4u);
+  EXPECT_EQ(sub.get<std::int32_t>("c")[2], -2);
+  EXPECT_THROW(in.table("rows", {"a", "nope"}), std::runtime_error);
+}

@@ -297,12 +297,16 @@ class H5InputFile {
   /// Every column of group `group`, in the order of its "columns" attribute (all 1-D
   /// datasets, by name, when it has none). All columns must have the same length.
   ColumnTableData table(const std::string& group) const;
+  /// Only the named columns of group `group` (in that order); std::runtime_error naming a
+  /// missing one.
+  ColumnTableData table(const std::string& group, const std::vector<std::string>& columns) const;
   /// A 1-D dataset of strings.
   std::vector<std::string> strings(const std::string& objectPath) const;
   /// Every scalar string attribute of an object ("/" = root group).
   std::map<std::string, std::string> attributes(const std::string& objectPath = "/") const;
 
  private:
+  ColumnTableData readTable(const std::string& group, const std::vector<std::string>* only) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
