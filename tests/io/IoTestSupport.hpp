@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -12,6 +13,16 @@
 #include "kaonlab/generator/Event.hpp"
 
 namespace kaonlab::iotest {
+
+/// A Python interpreter that imports h5py ("python3" on the PATH, else Debian's
+/// /usr/bin/python3), or "" when there is none (the h5py cross-checks are then skipped).
+inline std::string pythonWithH5py() {
+  for (const char* candidate : {"python3", "/usr/bin/python3"}) {
+    const std::string probe = std::string(candidate) + " -c \"import h5py\" >/dev/null 2>&1";
+    if (std::system(probe.c_str()) == 0) return candidate;
+  }
+  return {};
+}
 
 /// A fresh, empty directory under the system temp dir, removed at the end of the test.
 class ScratchDir {

@@ -149,14 +149,7 @@ TEST(TruthNtuple, ReadingGarbageNamesTheFile) {
 
 // Cross-check with the Python tools people will use: h5py (and pandas when present).
 TEST(TruthNtuple, ReadableWithH5py) {
-  std::string python;
-  for (const char* candidate : {"python3", "/usr/bin/python3"}) {
-    const std::string probe = std::string(candidate) + " -c \"import h5py\" >/dev/null 2>&1";
-    if (std::system(probe.c_str()) == 0) {
-      python = candidate;
-      break;
-    }
-  }
+  const std::string python = iotest::pythonWithH5py();
   if (python.empty()) GTEST_SKIP() << "no python3 with h5py";
 
   ScratchDir dir;
