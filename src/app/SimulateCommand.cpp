@@ -148,7 +148,7 @@ void addSimulateCommand(CLI::App& app) {
   sub->add_option("--input,-i", opt->input, "read generator-level events from this HepMC3 file instead");
   sub->callback([opt] {
     const RunCard card = opt->load();
-    if (!opt->input.empty() && card.firstEvent != 0)
+    if (!opt->input.empty() && (card.firstEvent != 0 || !opt->shard.empty()))
       throw ConfigError("simulate --input: a HepMC3 input is simulated whole (its events keyed by their position); "
                         "run.first_event, --first-event and --shard apply to generated events only");
     if (!opt->input.empty() && !std::filesystem::exists(opt->input))

@@ -228,7 +228,9 @@ TEST(Cli, ShardsOfARunConcatenateAndMergeToTheSingleJob) {
   EXPECT_EQ(run("simulate -q" + card + " --shard 3/3 -o " + (d / "bad").string()), 2);
   EXPECT_EQ(run("simulate -q -n 2 --shard 0/3 -o " + (d / "bad").string()), 2);
   EXPECT_EQ(run("simulate -q --shard 1/2 -i " + shard(0, ".h5").string() + " -o " + (d / "bad").string()), 2);
-  for (const char* f : {"twice.json", "twice.h5", "mixed.json", "mixed.h5", "bad.reco.h5", "bad.shard-1-of-2.reco.h5"})
+  EXPECT_EQ(run("simulate -q --shard 0/2 -i " + shard(0, ".h5").string() + " -o " + (d / "bad").string()), 2);
+  for (const char* f : {"twice.json", "twice.h5", "mixed.json", "mixed.h5", "bad.reco.h5", "bad.shard-1-of-2.reco.h5",
+                        "bad.shard-0-of-2.reco.h5"})
     EXPECT_FALSE(fs::exists(d / f)) << f;
   fs::remove_all(d);
 }
