@@ -394,7 +394,8 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
   // MatchingRG (Config "na62Matching"): candidates kept in decreasing D1
   struct Candidate {
     int g;
-    double d1, d2, cdaPart, dtPart, cdaPartPileup, dtPartPileup, cda, dt;
+    double d1, cdaPart, dtPart, cda, dt, dt1;
+    bool scored;  // |dt2| <= matchMaxDt: the probabilities were evaluated (else D = 0)
     Vector3 vertex;
   };
   std::array<Candidate, DetectorEvent::kMaxGtk> cand{};
@@ -415,14 +416,14 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
     if (c.midpoint.z < zGtk3_ || c.midpoint.z > zStraw1_) continue;
     const double dt1 = tKtag - k.time, dt2 = t.time - k.time;
     if (c.distance > cfg_.matchMaxCda || std::abs(dt1) > cfg_.matchMaxDt) continue;
-    Candidate x{static_cast<int>(g), 0, 0, 0, 0, 0, 0, c.distance, dt2, c.midpoint};
+    Candidate x{static_cast<int>(g), 0, 0, 0, c.distance, dt2, dt1, false, c.midpoint};
     if (std::abs(dt2) <= cfg_.matchMaxDt) {  // MatchingRG leaves all probabilities at 1 (D = 0) otherwise
+      // D1 orders the candidates; D2 (best candidate) and the pile-up parts (pile-up
+      // treatment) are evaluated where they are used
+      x.scored = true;
       x.cdaPart = 1.0 - na62KaonCdaCdf(c.distance);
       x.dtPart = 1.0 - na62KaonDtKtagCdf(dt1);
-      x.cdaPartPileup = 1.0 - na62PileupCdaCdf(c.distance);
-      x.dtPartPileup = 1.0 - std::min(std::abs(dt1) / units::ns, 1.0);
       x.d1 = x.cdaPart * x.dtPart;
-      x.d2 = x.cdaPart * (1.0 - na62KaonDtRichCdf(dt2));
     }
     std::size_t j = n++;
     for (; j > 0 && cand[j - 1].d1 < x.d1; --j) cand[j] = cand[j - 1];  // insertion by D1
@@ -430,6 +431,10 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
   }
   if (n == 0) return;
   const Candidate& best = cand[0];
+  const double bestD2 = best.scored ? best.cdaPart * (1.0 - na62KaonDtRichCdf(best.dt)) : 0.0;
+  // the pile-up likelihood parts of a candidate
+  auto cdaPileup = [](const Candidate& c) { return c.scored ? 1.0 - na62PileupCdaCdf(c.cda) : 0.0; };
+  auto dtPileup = [](const Candidate& c) { return c.scored ? 1.0 - std::min(std::abs(c.dt1) / units::ns, 1.0) : 0.0; };
   bool match = true;
   // pile-up treatment: candidates whose D1 is within matchDeltaD1 of the best
   std::size_t nClose = 0;
@@ -438,8 +443,11 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
     // the two most pile-up-like of them (largest Dp = product of the pile-up parts)
     std::size_t p1 = n, p2 = n;
     double q1 = -1, q2 = -1;
+    std::array<double, DetectorEvent::kMaxGtk> cdaP{}, dtP{};
     for (std::size_t i = 0; i < nClose; ++i) {
-      const double q = cand[i].cdaPartPileup * cand[i].dtPartPileup;
+      cdaP[i] = cdaPileup(cand[i]);
+      dtP[i] = dtPileup(cand[i]);
+      const double q = cdaP[i] * dtP[i];
       if (q > q1) {
         p2 = p1, q2 = q1;
         p1 = i, q1 = q;
@@ -449,12 +457,12 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
     }
     auto ratio = [](double a, double b) { return b > 0 ? a / b : std::numeric_limits<double>::infinity(); };
     const Candidate& o = cand[p2];
-    const double rrDt = ratio(ratio(best.dtPart, best.dtPartPileup), ratio(o.dtPart, o.dtPartPileup));
-    const double rrCda = ratio(ratio(best.cdaPart, best.cdaPartPileup), ratio(o.cdaPart, o.cdaPartPileup));
+    const double rrDt = ratio(ratio(best.dtPart, dtP[0]), ratio(o.dtPart, dtP[p2]));
+    const double rrCda = ratio(ratio(best.cdaPart, cdaP[0]), ratio(o.cdaPart, cdaP[p2]));
     if (p1 != 0 || rrDt < cfg_.matchSimilarRatio || rrCda < cfg_.matchSimilarRatio) match = false;
   }
   if (inTime > cfg_.matchMaxInTime ||
-      !((best.d1 > cfg_.matchMinD || best.d2 > cfg_.matchMinD) && best.d1 > cfg_.matchMinD1 && best.d2 > cfg_.matchMinD2))
+      !((best.d1 > cfg_.matchMinD || bestD2 > cfg_.matchMinD) && best.d1 > cfg_.matchMinD1 && bestD2 > cfg_.matchMinD2))
     match = false;
   if (!match) return;
   t.gtkIndex = best.g;
