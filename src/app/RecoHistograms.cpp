@@ -67,7 +67,7 @@ struct RecoHistograms::Impl {
                         {"vertex_z", "mm", 200, 90.0 * units::m, 190.0 * units::m});
   Booked<H1> cda = book1("cda", "GTK-STRAW closest distance of approach of the best track", {"cda", "mm", 100, 0.0, 50.0});
   Booked<H1> dt = book1("dt_gtk", "t(track) - t(GTK) of the best track", {"dt_gtk", "ns", 200, -2.0, 2.0});
-  Booked<H1> richMass = book1("rich_mass", "RICH mass of the best track (with a ring)", {"rich_mass", "GeV", 250, 0.0, 0.5});
+  Booked<H1> richMass = book1("rich_mass", "RICH mass of the best track (with a ring; < 0: beta above 1/n)", {"rich_mass", "GeV", 250, -0.1, 0.4});
   Booked<H1> eOverP = book1("e_over_p", "LKr E/p of the best track", {"e_over_p", "", 150, 0.0, 1.5});
   std::map<int, Booked<H1>> m2ByMode;  // truth mode id -> m2miss
   std::uint64_t events = 0;

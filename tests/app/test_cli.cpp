@@ -301,6 +301,21 @@ TEST(Cli, SimulateHistogramsAgreeWithTheNtupleAndPeakAtThePi0Mass) {
       EXPECT_NEAR(hm->sumW2[c], hs.sumW2[c], 1e-12 * std::abs(hs.sumW2[c])) << hs.name << " cell " << c;
     }
   }
+  // scripts/plot_histograms.py (matplotlib, h5py): a PNG and an SVG per histogram
+  const char* src = std::getenv("KAONLAB_SOURCE_DIR");
+  const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (src && std::system((python + " -c 'import matplotlib, h5py' > /dev/null 2>&1").c_str()) == 0) {
+    const std::string cmd = python + " " + (fs::path(src) / "scripts" / "plot_histograms.py").string() + " " +
+                            (d / "a.hist.h5").string() + " " + (d / "plots").string() + " > /dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    for (const auto& e : index)
+      for (const char* ext : {".png", ".svg"})
+        EXPECT_TRUE(fs::exists(d / "plots" / (e["name"].get<std::string>() + ext))) << e["name"] << ext;
+    EXPECT_NE(std::system((python + " " + (fs::path(src) / "scripts" / "plot_histograms.py").string() + " " +
+                           (d / "a.reco.h5").string() + " " + (d / "plots2").string() + " 2> /dev/null")
+                              .c_str()),
+              0);  // not a histogram file
+  }
   // the same part twice is refused
   EXPECT_EQ(run("merge -q -o " + (d / "x.hist.h5").string() + " " + (d / "p.shard-0-of-2.hist.h5").string() + " " +
                 (d / "p.shard-0-of-2.hist.h5").string()),
