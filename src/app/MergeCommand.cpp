@@ -1,7 +1,8 @@
 // `kaonlab merge -o run.reco.h5 run.shard-*.reco.h5`: the parts of one run (kaonlab
-// generate|simulate --shard K/N) joined into one truth or reco ntuple, in event-index order.
-// The parts are checked as for `kaonlab analyse` (Shards.hpp); the merged file is the one the
-// single job would have written (same rows, columns and attributes; test
+// generate|simulate --shard K/N) joined into one truth or reco ntuple, in event-index order,
+// or their histogram files (simulate, [output] histograms) summed bin by bin. The parts are
+// checked as for `kaonlab analyse` (Shards.hpp); a merged ntuple is the file the single job
+// would have written (same rows, columns and attributes; test
 // Cli.ShardsOfARunConcatenateAndMergeToTheSingleJob). Written all-or-nothing like every output.
 #include <fmt/format.h>
 
