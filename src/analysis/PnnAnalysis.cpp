@@ -193,19 +193,21 @@ class ModeRunner {
     // probability (untrackedWeights), when the one-track cut can fail only through that veto
     // (at most maxTracks STRAW tracks)
     // (the STRAW segment veto, part of the one-track cut, stays brute force: deterministic)
-    const bool oneTrackOk = static_cast<int>(s.reco.nTracks) <= cfg_.selection.maxTracks &&
+    const bool oneTrackOk = sel_.trackTopologyOk(s.reco) &&
                             !(cfg_.selection.strawSegmentVeto && s.reco.strawSegment);
     bool anyChod = false;
     for (std::size_t i = 0; i < s.det.nUntracked; ++i) anyChod |= s.det.untracked[i].chod || s.det.untracked[i].newChod;
+    // (the weightings assume one STRAW track: with NA62's second track, brute force)
+    const bool weightable = oneTrackOk && s.reco.nTracks == 1;
     const bool chodWeighted =
-        cfg_.normalisation.weightChodMultiplicity && cfg_.selection.chodMultiplicityVeto && anyChod && oneTrackOk;
+        cfg_.normalisation.weightChodMultiplicity && cfg_.selection.chodMultiplicityVeto && anyChod && weightable;
     // LKr clusters of the untracked charged particles far from the track: their random veto
     // decisions (photon veto, multiplicity coincidences) are replaced by their probabilities
     // (untrackedWeights); the rest of the photon veto is evaluated on the event
     // re-reconstructed without those clusters (lazily)
     const reco::RecoTrack* best =
         s.reco.best >= 0 ? &s.reco.tracks[static_cast<std::size_t>(s.reco.best)] : nullptr;
-    const bool weightLkr = best && oneTrackOk && cfg_.normalisation.weightUntrackedLkr;
+    const bool weightLkr = best && weightable && cfg_.normalisation.weightUntrackedLkr;
     const UntrackedWeights uw =
         chodWeighted || weightLkr ? untrackedWeights(s, best, chodWeighted, weightLkr) : UntrackedWeights{};
     const double fChod = chodWeighted ? uw.multiplicity : 1.0;

@@ -97,6 +97,15 @@ PnnRegion PnnSelection::region(double m2, double m2Beam, double m2Rich, double p
   return PnnRegion::K3pi;
 }
 
+bool PnnSelection::trackTopologyOk(const reco::RecoEvent& ev) const {
+  const auto& c = cfg_;
+  if (static_cast<int>(ev.nTracks) <= c.maxTracks) return true;
+  if (!c.na62TwoTracks || ev.nTracks != 2) return false;
+  const auto& a = ev.tracks[0];
+  const auto& b = ev.tracks[1];
+  return a.charge > 0 && b.charge > 0 && a.associated != b.associated;
+}
+
 PnnClassification PnnSelection::classify(const reco::RecoEvent& ev) const {
   const auto& c = cfg_;
   PnnClassification r;
@@ -111,7 +120,7 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev) const {
   r.p = t.p;
   r.m2miss = t.m2miss;
 
-  if (static_cast<int>(ev.nTracks) > c.maxTracks || (c.chodMultiplicityVeto && ev.chodVeto) ||
+  if (!trackTopologyOk(ev) || (c.chodMultiplicityVeto && ev.chodVeto) ||
       (c.strawSegmentVeto && ev.strawSegment))
     fail(PnnCut::OneTrack);
   if (t.charge <= 0 || t.nChambers < c.minChambers || t.chi2 >= c.maxTrackChi2 || (c.requireAssociation && !t.associated))

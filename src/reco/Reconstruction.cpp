@@ -476,8 +476,27 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
 void Reconstruction::multiplicityVeto(const DetectorEvent& in, RecoEvent& out, double tRef) const {
   // NA62 MultiplicitySelection.cc (see Config): the extra CHOD/NewCHOD hits are those of
   // charged particles without a STRAW track (the tracks' own CHOD signals are in StrawTrack)
-  std::array<const detector::ChodHit*, DetectorEvent::kMaxChod> chod{}, newChod{};
-  std::size_t nC = 0, nN = 0;
+  // and those of the tracks other than the best one (NA62 selects one track and treats the
+  // rest of the event as extra activity), at their extrapolated CHOD/NewCHOD positions
+  std::array<const detector::ChodHit*, DetectorEvent::kMaxChod + 2 * RecoEvent::kMaxTracks> chod{}, newChod{};
+  std::array<detector::ChodHit, 2 * RecoEvent::kMaxTracks> otherTracks{};
+  std::size_t nC = 0, nN = 0, nOther = 0;
+  for (std::size_t k = 0; k < out.nTracks; ++k) {
+    if (static_cast<int>(k) == out.best) continue;
+    const RecoTrack& t = out.tracks[k];
+    const auto& s = in.straw[static_cast<std::size_t>(t.strawIndex)];
+    const TrackLine line(t, zMagnet_, kickSign_, ptKick_);
+    if (s.hasChod && std::abs(s.chodTime - tRef) < cfg_.chodWindow) {
+      const Vector3 x = line.at(det_.chod.zChod);
+      otherTracks[nOther] = {x.x, x.y, s.chodTime, false, t.truthIndex};
+      chod[nC++] = &otherTracks[nOther++];
+    }
+    if (s.hasNewChod && std::abs(s.newChodTime - tRef) < cfg_.newChodWindow) {
+      const Vector3 x = line.at(det_.chod.zNewChod);
+      otherTracks[nOther] = {x.x, x.y, s.newChodTime, true, t.truthIndex};
+      newChod[nN++] = &otherTracks[nOther++];
+    }
+  }
   for (std::size_t h = 0; h < in.nChod; ++h) {
     const auto& c = in.chod[h];
     if (c.newChod) {
@@ -519,6 +538,7 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
                         (cfg_.beamMomentum / std::sqrt(1.0 + cfg_.beamSlopeX * cfg_.beamSlopeX +
                                                        cfg_.beamSlopeY * cfg_.beamSlopeY));
   double bestD = std::numeric_limits<double>::infinity();
+  bool bestAssociated = false;
   std::array<Vector3, RecoEvent::kMaxTracks> impact{};
 
   for (std::size_t i = 0; i < in.nStraw && out.nTracks < RecoEvent::kMaxTracks; ++i) {
@@ -624,8 +644,11 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
       t.dtMuv3 = s.muv3Time - t.time;
       t.muv3 = std::abs(t.dtMuv3) < cfg_.muv3Window;
     }
-    if (t.gtkIndex >= 0 && t.discriminant < bestD) {
+    // the best track: NA62's best-track association first (BestTrackSelection), then the
+    // K+ match (smallest discriminant); with one track this is the track (or none matched)
+    if (t.gtkIndex >= 0 && (t.associated > bestAssociated || (t.associated == bestAssociated && t.discriminant < bestD))) {
       bestD = t.discriminant;
+      bestAssociated = t.associated;
       out.best = static_cast<int>(out.nTracks);
     }
     ++out.nTracks;
@@ -646,13 +669,15 @@ void Reconstruction::reconstruct(const DetectorEvent& in, RecoEvent& out) const 
   for (std::size_t c = 0; c < in.nLkr; ++c) {
     const auto& cl = in.lkr[c];
     if (cl.energy < cfg_.lkrMinEnergy) continue;
-    bool nearTrack = false;
-    const double near2 = cfg_.lkrTrackDistance * cfg_.lkrTrackDistance;
-    for (std::size_t k = 0; k < out.nTracks; ++k) {
-      const double dx = cl.x - impact[k].x, dy = cl.y - impact[k].y;
-      if (out.tracks[k].lkrIndex == static_cast<int>(c) || dx * dx + dy * dy < near2) nearTrack = true;
+    // the best track's own cluster and the clusters within 100 mm of its impact belong to it;
+    // every other cluster, another track's included, is a photon candidate (na62fw
+    // PhotonRejectionLKr.cc: only the selected track's clusters are skipped)
+    if (out.best >= 0) {
+      const auto kb = static_cast<std::size_t>(out.best);
+      const double near2 = cfg_.lkrTrackDistance * cfg_.lkrTrackDistance;
+      const double dx = cl.x - impact[kb].x, dy = cl.y - impact[kb].y;
+      if (out.tracks[kb].lkrIndex == static_cast<int>(c) || dx * dx + dy * dy < near2) continue;
     }
-    if (nearTrack) continue;
     if (lkrVetoInTime(cl.energy, cl.time - tRef)) {
       out.lkrVeto = true;
       ++out.nLkrExtra;

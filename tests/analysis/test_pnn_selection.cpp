@@ -79,6 +79,34 @@ TEST(PnnSelection, StrawSegmentVetoIsPartOfTheOneTrackCutWhenEnabled) {
   EXPECT_EQ(PnnSelection{c}.classify(ev).failed, 0u);
 }
 
+TEST(PnnSelection, Na62TwoTrackTopology) {
+  // na62fw SingleTrackEventSelection.cc: up to two STRAW tracks, both positive, exactly one of
+  // them a best track (kaonlab: RecoTrack::associated, which makes it RecoEvent::best)
+  auto ev = test::pnnCandidate();
+  ev.nTracks = 2;
+  ev.tracks[1] = ev.tracks[0];
+  ev.tracks[1].associated = false;
+  const PnnSelection sel;
+  EXPECT_TRUE(sel.trackTopologyOk(ev));
+  EXPECT_EQ(sel.classify(ev).failed, 0u);
+  ev.tracks[1].associated = true;  // two best tracks of one decay: no timing arbitration
+  EXPECT_FALSE(sel.trackTopologyOk(ev));
+  EXPECT_EQ(sel.classify(ev).failed, bit(PnnCut::OneTrack));
+  ev.tracks[1].associated = false;
+  ev.tracks[1].charge = -1;
+  EXPECT_FALSE(sel.trackTopologyOk(ev));
+  ev.tracks[1].charge = 1;
+  ev.nTracks = 3;
+  ev.tracks[2] = ev.tracks[1];
+  EXPECT_FALSE(sel.trackTopologyOk(ev));
+  ev.nTracks = 2;
+  PnnSelectionConfig c;
+  c.na62TwoTracks = false;  // exactly one track
+  EXPECT_FALSE(PnnSelection{c}.trackTopologyOk(ev));
+  ev.nTracks = 1;
+  EXPECT_TRUE(PnnSelection{c}.trackTopologyOk(ev));
+}
+
 TEST(PnnSelection, NoRichRingFailsPionIdAndTheRichSignalRegionCondition) {
   const PnnSelection sel;
   auto ev = test::pnnCandidate();

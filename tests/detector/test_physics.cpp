@@ -570,6 +570,58 @@ TEST(StrawSegment, UntrackedSegmentPointingToTheVertexVetoesAsInNa62) {
   EXPECT_EQ(tested, 20);
 }
 
+TEST(Association, SecondTrackIsExtraActivityOfTheBestTrackAsInNa62) {
+  // NA62 selects one track and treats the rest of the event as extra activity (na62fw
+  // SingleTrackEventSelection, PhotonRejectionLKr: only the selected track's clusters are
+  // skipped): a second positive track without the best-track association (no NewCHOD hit;
+  // the topology rule itself: PnnSelection.Na62TwoTrackTopology)
+  // leaves the pi+ the best track; its in-time LKr cluster 300 mm away is a photon
+  // candidate, and with its CHOD hit it is a CHOD-LKr coincidence; without the cluster, its
+  // lone CHOD hit does not veto. Hand-built on simulated pi+ events.
+  const int tested = checkSelectedPionEvents(
+      949,
+      [](const DetectorEvent& de, const reco::RecoEvent& re) {
+        return re.tracks[re.best].associated && !re.photonVeto && !re.chodVeto && de.nStraw < de.straw.size() &&
+               re.tracks[re.best].lkrIndex >= 0;
+      },
+      [](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack& t0) {
+        const auto& s0 = de.straw[static_cast<std::size_t>(t0.strawIndex)];
+        const auto& c0 = de.lkr[static_cast<std::size_t>(t0.lkrIndex)];
+        DetectorEvent d = de;
+        StrawTrack s = s0;
+        const double shift = t0.positionStraw1.y > 0 ? -300.0 : 300.0;  // mm, towards the axis side
+        s.position.y += shift;
+        s.hasNewChod = false;  // no best-track association
+        s.hasChod = true;
+        s.chodTime = s0.chodTime;
+        d.straw[d.nStraw++] = s;
+        reco::RecoEvent rr;
+        rec.reconstruct(d, rr);
+        ASSERT_EQ(rr.nTracks, 2u);
+        EXPECT_EQ(rr.best, t0.strawIndex);  // the associated track
+        EXPECT_FALSE(rr.tracks[1 - static_cast<std::size_t>(rr.best)].associated);
+        EXPECT_FALSE(rr.lkrVeto);
+        EXPECT_FALSE(rr.chodVeto);  // a lone extra CHOD hit
+        // its cluster at its LKr impact, in time: photon candidate and CHOD-LKr coincidence
+        const auto& t1 = rr.tracks[1 - static_cast<std::size_t>(rr.best)];
+        LkrCluster c = c0;
+        c.x = t1.lkrX;
+        c.y = t1.lkrY;
+        c.energy = 5.0;
+        d.lkr[d.nLkr++] = c;
+        rec.reconstruct(d, rr);
+        EXPECT_EQ(rr.best, t0.strawIndex);
+        EXPECT_TRUE(rr.lkrVeto);
+        EXPECT_TRUE(rr.chodVeto);
+        // with its NewCHOD hit back it is associated too
+        d.straw[d.nStraw - 1].hasNewChod = true;
+        d.straw[d.nStraw - 1].newChodTime = s0.newChodTime;
+        rec.reconstruct(d, rr);
+        EXPECT_TRUE(rr.tracks[0].associated && rr.tracks[1].associated);
+      });
+  EXPECT_EQ(tested, 20);
+}
+
 TEST(Association, ChodAndNewChodAreIndependentHits) {
   // two detectors of efficiency 0.99 each (na62-detector.md CHOD / NewCHOD model): both hit
   // 0.99^2 of the pi+ tracks crossing both; their times differ by the two resolutions

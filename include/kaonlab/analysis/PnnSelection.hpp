@@ -58,6 +58,12 @@ std::string_view regionName(PnnRegion r);
 struct PnnSelectionConfig {
   // single track (§4.3 "Single track: >= 4 STRAW chambers")
   int maxTracks = 1;
+  /// NA62's single-track topology (na62fw SingleTrackEventSelection.cc, CutMaxNTracks = 2):
+  /// also two STRAW tracks, both positive, exactly one of them with the best-track
+  /// association (RecoTrack::associated; it is then RecoEvent::best). NA62 also keeps two
+  /// associated tracks with CDA > 30 mm when the timing singles one out; kaonlab has no
+  /// accidental tracks, so two associated tracks of one decay are rejected.
+  bool na62TwoTracks = true;
   int minChambers = 4;
   double maxTrackChi2 = 20.0;  ///< STRAW track chi2 < 20 (§4.3 "Single track: >= 4 STRAW chambers, chi2 < 20")
   /// part of the track quality: NA62's best-track CHOD + NewCHOD + RICH-time + LKr association
@@ -152,6 +158,8 @@ class PnnSelection {
   /// Classify one event from its reconstructed quantities only (so the same selection runs on a
   /// reco ntuple, `kaonlab analyse`).
   PnnClassification classify(const reco::RecoEvent& ev) const;
+  /// The track-multiplicity part of the one-track cut (maxTracks, na62TwoTracks).
+  bool trackTopologyOk(const reco::RecoEvent& ev) const;
   /// m2miss region of a track (GTK, nominal-beam and RICH m2miss, momentum p).
   PnnRegion region(double m2, double m2Beam, double m2Rich, double p) const;
   /// Kmu2 peak of m2miss under the pi+ hypothesis at muon momentum p:

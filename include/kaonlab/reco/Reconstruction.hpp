@@ -258,12 +258,12 @@ class Reconstruction {
     const auto [early, late] = lkrExtraWindow(cl.energy);
     const double dt = cl.time - tRef;
     if (!(dt > -early && dt < late)) return false;
+    // far from the best track (the other tracks' clusters are extra activity, NA62)
+    if (ev.best < 0) return true;
     const double d2 = cfg_.lkrExtraMinDistance * cfg_.lkrExtraMinDistance;
-    for (std::size_t k = 0; k < ev.nTracks; ++k) {
-      const double dx = cl.x - ev.tracks[k].lkrX, dy = cl.y - ev.tracks[k].lkrY;
-      if (dx * dx + dy * dy <= d2) return false;
-    }
-    return true;
+    const auto& b = ev.tracks[static_cast<std::size_t>(ev.best)];
+    const double dx = cl.x - b.lkrX, dy = cl.y - b.lkrY;
+    return dx * dx + dy * dy > d2;
   }
   /// Invariant mass of the given three tracks with the given masses.
   static double threeTrackMass(const RecoEvent& ev, const std::array<int, 3>& idx, const std::array<double, 3>& masses);
