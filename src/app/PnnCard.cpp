@@ -72,6 +72,7 @@ const IntKey kIntegers[] = {
 const FlagKey kFlags[] = {
     {"chod_multiplicity_veto", &Cfg::chodMultiplicityVeto, "no in-time CHOD/NewCHOD hit of an untracked charged particle"},
     {"straw_segment_veto", &Cfg::strawSegmentVeto, "no STRAW segment (chambers 1-2 or 3-4) of an untracked particle"},
+    {"na62_two_tracks", &Cfg::na62TwoTracks, "also two positive tracks, exactly one with the best-track association (NA62)"},
     {"require_association", &Cfg::requireAssociation, "track associated with CHOD, NewCHOD, RICH time and an LKr cluster"},
     {"beam_kinematics", &Cfg::beamKinematics, "apply the matched-kaon momentum and slope windows"},
     {"chanti_veto", &Cfg::chantiVeto, "upstream veto (iv)"},
