@@ -113,12 +113,6 @@ void RecoHistograms::fill(const reco::RecoEvent& ev, int truthMode, double weigh
   }
 }
 
-std::vector<std::string> RecoHistograms::names() const {
-  std::vector<std::string> v;
-  for (const auto& h : impl_->all()) v.push_back(h.name);
-  return v;
-}
-
 void RecoHistograms::write(const std::filesystem::path& path, const std::string& version,
                            const std::map<std::string, std::string>& attributes) const {
   io::writeHistogramFile(path, version, {impl_->all(), impl_->modeNames, attributes, impl_->events});

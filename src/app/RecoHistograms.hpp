@@ -25,8 +25,6 @@ class RecoHistograms {
   /// Writes every histogram (all-or-nothing file); `attributes` become root attributes.
   void write(const std::filesystem::path& path, const std::string& version,
              const std::map<std::string, std::string>& attributes) const;
-  /// Names of the histograms written, in file order.
-  std::vector<std::string> names() const;
 
  private:
   struct Impl;

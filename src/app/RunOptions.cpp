@@ -38,7 +38,11 @@ Shard shardFromEnvironment(const std::function<const char*(const char*)>& getenv
 }
 
 Shard parseShard(const std::string& text) {
-  if (text == "auto") return shardFromEnvironment();
+  auto bounded = [&](Shard s) {
+    if (s.count > kMaxShards) throw ConfigError(fmt::format("--shard '{}': at most {} parts", text, kMaxShards));
+    return s;
+  };
+  if (text == "auto") return bounded(shardFromEnvironment());
   const auto bad = [&] {
     return ConfigError(fmt::format("--shard '{}': expected K/N with integers 0 <= K < N (for example 3/10)", text));
   };
@@ -50,7 +54,7 @@ Shard parseShard(const std::string& text) {
   };
   const Shard s{number(text.substr(0, slash)), number(text.substr(slash + 1))};
   if (s.count == 0 || s.index >= s.count) throw bad();
-  return s;
+  return bounded(s);
 }
 
 void RunOptions::addTo(CLI::App* sub) {
@@ -88,10 +92,11 @@ RunCard RunOptions::load() const {
     const Shard s = parseShard(shard);
     if (s.count > c.events)
       throw ConfigError(fmt::format("--shard {}: {} parts of {} events leave a part empty", shard, s.count, c.events));
-    // part K: [floor(K E / N), floor((K + 1) E / N)) of the range (128-bit products)
-    using U = unsigned __int128;
-    const auto lo = static_cast<std::uint64_t>(U(s.index) * c.events / s.count);
-    const auto hi = static_cast<std::uint64_t>(U(s.index + 1) * c.events / s.count);
+    // part K: [floor(K E / N), floor((K + 1) E / N)) of the range, exactly in 64 bits:
+    // K E / N = K q + K r / N with E = q N + r, and K r < N^2 <= 2^64 (N <= 2^32, parseShard)
+    const std::uint64_t q = c.events / s.count, r = c.events % s.count;
+    auto edge = [&](std::uint64_t k) { return k * q + k * r / s.count; };
+    const std::uint64_t lo = edge(s.index), hi = edge(s.index + 1);
     c.firstEvent += lo;
     c.events = hi - lo;
     c.output.prefix += fmt::format(".shard-{}-of-{}", s.index, s.count);

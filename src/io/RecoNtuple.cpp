@@ -50,11 +50,11 @@ void eventColumns(Col&& col, Ev& e, Extra& x) {
   col("lav_veto", "", "LAV veto (w.r.t. the best track time, or the KTAG time without a track)", e.lavVeto);
   col("irc_veto", "", "IRC veto (same time reference)", e.ircVeto);
   col("sac_veto", "", "SAC veto (same time reference)", e.sacVeto);
-  col("lkr_veto", "", "LKr veto: in-time LKr cluster not associated with any track", e.lkrVeto);
+  col("lkr_veto", "", "LKr veto: in-time LKr cluster not the best track's (another track's included, NA62)", e.lkrVeto);
   col("photon_veto", "", "any photon veto: lav_veto or irc_veto or sac_veto or lkr_veto, or a merged-like LKr cluster (in time, 40-100 mm from the best track, NA62 MultiplicitySelection)", e.photonVeto);
-  col("n_lkr_extra", "", "in-time LKr clusters not associated with any track", e.nLkrExtra);
+  col("n_lkr_extra", "", "in-time LKr clusters not the best track's (another track's included, NA62)", e.nLkrExtra);
   col("chanti_veto", "", "CHANTI veto (same time reference)", e.chantiVeto);
-  col("n_chod_extra", "", "in-time CHOD/NewCHOD hits of charged particles without a STRAW track", e.nChodExtra);
+  col("n_chod_extra", "", "in-time CHOD/NewCHOD hits of charged particles without a STRAW track and of the tracks other than the best one", e.nChodExtra);
   col("chod_veto", "", "multiplicity veto (NA62 MultiplicitySelection: > 3 extra CHOD slabs or CHOD/NewCHOD/LKr extra activity in coincidence)", e.chodVeto);
   col("straw_segment", "", "NA62 STRAW segment veto: an untracked particle's chamber 1-2 or 3-4 segment points to the best track's vertex", e.strawSegment);
   col("has_vertex3", "", "a three-track vertex was found", e.hasVertex3);

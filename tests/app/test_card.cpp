@@ -68,7 +68,8 @@ TEST(RunCard, ShardOptionIsKOverN) {
   EXPECT_EQ(parseShard("3/10").index, 3u);
   EXPECT_EQ(parseShard("3/10").count, 10u);
   EXPECT_EQ(parseShard("0/1").count, 1u);
-  for (const char* bad : {"10/10", "1/0", "-1/3", "a/3", "3", "/3", "3/", "1/2/3", " 1/2"})
+  EXPECT_EQ(parseShard("4294967295/4294967296").count, kMaxShards);
+  for (const char* bad : {"10/10", "1/0", "-1/3", "a/3", "3", "/3", "3/", "1/2/3", " 1/2", "0/4294967297"})
     EXPECT_THROW(parseShard(bad), kaonlab::ConfigError) << bad;
 }
 

@@ -16,7 +16,9 @@ namespace kaonlab::app {
 struct Shard {
   std::uint64_t index = 0, count = 1;
 };
-/// Parses "K/N" (0 <= K < N), or "auto": the rank and size of an MPI or batch-array job from
+/// Most parts of a run: 2^32 (the part boundaries are computed exactly in 64 bits).
+inline constexpr std::uint64_t kMaxShards = std::uint64_t{1} << 32;
+/// Parses "K/N" (0 <= K < N <= kMaxShards), or "auto": the rank and size of an MPI or batch-array job from
 /// the environment (see shardFromEnvironment); ConfigError naming the option otherwise.
 Shard parseShard(const std::string& text);
 /// The part of this process in a parallel job, from the variables the launchers set, first

@@ -82,8 +82,9 @@ struct RecoEvent {
   /// "merged-like" LKr cluster: another in-time cluster 40-100 mm from the best track's
   /// impact while the track has its own (NA62 MultiplicitySelection; part of photonVeto here)
   bool lkrMergedVeto = false;
-  int nLkrExtra = 0;         ///< in-time LKr clusters not associated with any track
-  /// In-time CHOD/NewCHOD hits of charged particles without a STRAW track; chodVeto = the
+  int nLkrExtra = 0;         ///< in-time LKr clusters not the best track's (another track's count, as in NA62)
+  /// In-time CHOD/NewCHOD hits of charged particles without a STRAW track and of the tracks
+  /// other than the best one (NA62 treats them as extra activity); chodVeto = the
   /// multiplicity veto of NA62's MultiplicitySelection (Reconstruction::Config: more than 3
   /// extra CHOD slabs, or extra CHOD-NewCHOD, CHOD-LKr or NewCHOD-LKr activity in coincidence)
   int nChodExtra = 0;
