@@ -10,7 +10,6 @@
 #include <filesystem>
 #include <map>
 #include <memory>
-#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -114,35 +113,29 @@ std::uint64_t mergeParts(const MergeOptions& opt, Read&& read, Write&& write) {
 /// bin in event order (equal to the single job's sums up to rounding); a table missing from a
 /// part (a decay mode without events there) counts as empty; axes must agree.
 std::uint64_t mergeHistograms(const MergeOptions& opt, const fs::path& out) {
-  std::vector<io::HistogramFile> parts;
+  struct Part {
+    std::string file;
+    io::HistogramFile h;
+    std::uint64_t first;  // first_event (0 when not recorded)
+  };
+  std::vector<Part> parts;
   ShardCheck check;
   for (const auto& f : opt.inputs) {
-    parts.push_back(io::readHistogramFile(f));
-    const auto& p = parts.back();
-    std::vector<std::uint64_t> range;
-    if (p.events > 0) {
-      const auto it = p.attributes.find("first_event");
-      const std::uint64_t first = it == p.attributes.end() ? 0 : std::stoull(it->second);
-      range = {first, first + p.events - 1};
-    }
-    check.add(f, p.modeNames, p.attributes, range);
+    io::HistogramFile h = io::readHistogramFile(f);
+    const auto it = h.attributes.find("first_event");
+    const std::uint64_t first = it == h.attributes.end() ? 0 : std::stoull(it->second);
+    check.add(f, h.modeNames, h.attributes, h.events > 0 ? std::vector<std::uint64_t>{first, first + h.events - 1}
+                                                         : std::vector<std::uint64_t>{});
+    parts.push_back({f, std::move(h), first});
   }
-  auto firstOf = [](const io::HistogramFile& p) {
-    const auto it = p.attributes.find("first_event");
-    return it == p.attributes.end() ? std::uint64_t{0} : std::stoull(it->second);
-  };
-  std::vector<std::size_t> order(parts.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return firstOf(parts[a]) < firstOf(parts[b]); });
+  std::stable_sort(parts.begin(), parts.end(), [](const Part& a, const Part& b) { return a.first < b.first; });
   io::HistogramFile m;
-  m.modeNames = parts[order.front()].modeNames;
+  m.modeNames = parts.front().h.modeNames;
   std::vector<std::map<std::string, std::string>> attrs;
-  for (std::size_t i : order) {
-    const auto& p = parts[i];
-    attrs.push_back(p.attributes);
-    m.events += p.events;
-    for (const auto& h : p.histograms) {
+  for (const auto& p : parts) {
+    attrs.push_back(p.h.attributes);
+    m.events += p.h.events;
+    for (const auto& h : p.h.histograms) {
       io::HistogramData* s = nullptr;
       for (auto& x : m.histograms)
         if (x.name == h.name) s = &x;
@@ -150,11 +143,7 @@ std::uint64_t mergeHistograms(const MergeOptions& opt, const fs::path& out) {
         m.histograms.push_back(h);
         continue;
       }
-      bool same = s->axes.size() == h.axes.size();
-      for (std::size_t a = 0; same && a < h.axes.size(); ++a)
-        same = s->axes[a].name == h.axes[a].name && s->axes[a].unit == h.axes[a].unit &&
-               s->axes[a].bins == h.axes[a].bins && s->axes[a].lo == h.axes[a].lo && s->axes[a].hi == h.axes[a].hi;
-      if (!same) throw ConfigError(opt.inputs[i], 0, h.name, "histogram axes differ from the other parts'");
+      if (s->axes != h.axes) throw ConfigError(p.file, 0, h.name, "histogram axes differ from the other parts'");
       for (std::size_t c = 0; c < h.sumW.size(); ++c) {
         s->sumW[c] += h.sumW[c];
         s->sumW2[c] += h.sumW2[c];

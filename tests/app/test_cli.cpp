@@ -174,7 +174,9 @@ TEST(Cli, ShardsOfARunConcatenateAndMergeToTheSingleJob) {
     const auto full = fullFile.table(group);
     std::vector<kaonlab::io::ColumnTableData> parts;
     for (int k = 0; k < 3; ++k) parts.push_back(kaonlab::io::H5InputFile(shard(k, ext)).table(group));
-    if (std::string(group) == "events") ASSERT_EQ(full.rows(), 5000u);
+    if (std::string(group) == "events") {
+      ASSERT_EQ(full.rows(), 5000u);
+    }
     ASSERT_EQ(parts[0].rows() + parts[1].rows() + parts[2].rows(), full.rows()) << ext << group;
     for (const auto& name : full.names()) {
       if (name == "first_track" || name == "first_particle") continue;

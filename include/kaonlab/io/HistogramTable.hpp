@@ -20,6 +20,7 @@ struct HistogramAxis {
   std::string unit;   ///< e.g. "GeV^2"
   int bins = 1;       ///< regular bins between lo and hi
   double lo = 0, hi = 1;
+  bool operator==(const HistogramAxis&) const = default;
 };
 
 struct HistogramData {
