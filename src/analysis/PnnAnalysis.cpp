@@ -41,6 +41,56 @@ Estimate PnnModeResult::fraction(const WeightSum& s) const {
   return {s.w / gen.w, s.error() / gen.w};
 }
 
+PnnRegion ownRegion(const std::string& key) {
+  if (key == "k2pi") return PnnRegion::K2pi;
+  if (key == "kmu2") return PnnRegion::Kmu2;
+  if (key == "k3pi") return PnnRegion::K3pi;
+  return PnnRegion::None;
+}
+
+Estimate factorisedBackground(const std::vector<const PnnModeResult*>& modes, double nKTimesTrigger, int bins,
+                              FactorisedParts* parts) {
+  constexpr int n = PnnBinning::kFactorisedPBins;
+  if (bins < 1 || n % bins != 0) throw std::invalid_argument("factorisedBackground: bins must divide the momentum bins");
+  const int width = n / bins;
+  // per momentum group: BR-weighted fractions of decays (value, variance)
+  struct Part {
+    double v = 0, var = 0;
+    void add(const WeightSum& s, double f) {
+      v += s.w * f;
+      var += s.w2 * f * f;
+    }
+  };
+  double value = 0, var = 0;
+  for (int b0 = 0; b0 < n; b0 += width) {
+    Part sel, sr, own;
+    for (const PnnModeResult* m : modes) {
+      if (!m || m->ownRegion == PnnRegion::None || m->gen.w <= 0) continue;
+      const double f = m->br / m->gen.w;
+      for (int b = b0; b < b0 + width; ++b) {
+        const auto k = static_cast<std::size_t>(b);
+        sel.add(m->selOwnRegion[k], f);
+        sr.add(m->kinSRControl[k], f);
+        own.add(m->kinOwnRegion[k], f);
+      }
+    }
+    if (own.v <= 0) continue;
+    // N(own region) x f_kin; the control sample's signal-region and own-region parts are
+    // disjoint, the selected sample another selection: independent relative errors
+    const double v = nKTimesTrigger * sel.v * sr.v / own.v;
+    const double r2 = (sel.v > 0 ? sel.var / (sel.v * sel.v) : 0) + (sr.v > 0 ? sr.var / (sr.v * sr.v) : 0) +
+                      own.var / (own.v * own.v);
+    value += v;
+    var += v * v * r2;
+    if (parts && bins == 1) {
+      parts->nOwnRegion = {nKTimesTrigger * sel.v, nKTimesTrigger * std::sqrt(sel.var)};
+      const double f = sr.v / own.v;
+      parts->fKin = {f, f * std::sqrt((sr.v > 0 ? sr.var / (sr.v * sr.v) : 0) + own.var / (own.v * own.v))};
+    }
+  }
+  return {value, std::sqrt(var)};
+}
+
 const PnnModeResult* PnnResults::mode(const std::string& key) const {
   for (const auto& m : modes)
     if (m.key == key) return &m;
@@ -108,6 +158,9 @@ struct EventRecord {
   double trackPhotonFactor = 0;   ///< weighted: x P(no LKr veto from the untracked charged particles)
   bool decayedBeforeRich = false;  ///< truth: the track's particle decayed in flight before the RICH
   double caloWeight = 1;  ///< calorimetric pi+ ID working point for the track's particle (brute-force counts)
+  /// m2miss region without the RICH m2miss condition (the factorised estimate's muon control
+  /// sample: a mu+ ring read as a pi+ gives a RICH momentum far from the STRAW one)
+  PnnRegion regionNoRich = PnnRegion::None;
 };
 
 struct Scratch {
@@ -142,7 +195,12 @@ class ModeRunner {
         }()),
         sim_(detCfg_, gen_.config().beam),
         rec_(cfg.reco, detCfg_),
-        sel_(cfg.selection) {}
+        sel_(cfg.selection),
+        selNoRich_([&] {
+          PnnSelectionConfig c = cfg.selection;
+          c.useRichM2 = false;
+          return c;
+        }()) {}
 
   const generator::Generator& generator() const { return gen_; }
 
@@ -189,6 +247,10 @@ class ModeRunner {
     rec_.reconstruct(s.det, s.reco);
     out.cls = sel_.classify(s.reco);
     const auto& cls = out.cls;
+    if (cls.track >= 0) {
+      const reco::RecoTrack& tb = s.reco.tracks[static_cast<std::size_t>(cls.track)];
+      out.regionNoRich = selNoRich_.region(tb.m2miss, tb.m2missBeam, -1.0, tb.p);
+    }
     // multiplicity veto of the event's untracked charged particles replaced by its
     // probability (untrackedWeights), when the one-track cut can fail only through that veto
     // (at most maxTracks STRAW tracks)
@@ -644,8 +706,18 @@ class ModeRunner {
   detector::FastSimulation sim_;
   reco::Reconstruction rec_;
   PnnSelection sel_;
+  PnnSelection selNoRich_;  ///< the selection without the RICH m2miss condition (EventRecord::regionNoRich)
   double mMu_ = mass(pdg::kMuon), mPi_ = mass(pdg::kPiPlus), mE_ = mass(pdg::kElectron);
 };
+
+/// Momentum bin of the factorised estimate (PnnBinning::kFactorisedPBins) of a mode with an
+/// own region; -1: none or outside 15-45 GeV/c.
+int factorisedBin(const PnnModeResult& m, const PnnClassification& c) {
+  if (m.ownRegion == PnnRegion::None || c.track < 0) return -1;
+  return bin(c.p, PnnBinning::kFactorisedPMin,
+             PnnBinning::kFactorisedPMin + PnnBinning::kFactorisedPBins * PnnBinning::kFactorisedPWidth,
+             PnnBinning::kFactorisedPBins);
+}
 
 void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   using P = PnnCut;
@@ -675,13 +747,25 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   if (e.trackPhotonFactor > 0) m.trackPhotonWeighted.add(e.w * e.trackPhotonFactor);
   if (e.weighted && e.factorNoRegion > 0) {
     m.noRegionWeighted.add(e.w * e.factorNoRegion);
+    if (const int bf = factorisedBin(m, c); bf >= 0) m.selOwnRegion[static_cast<std::size_t>(bf)].add(e.w * e.factorNoRegion);
     const int b = bin(c.m2miss, PnnBinning::kM2Min, PnnBinning::kM2Max, PnnBinning::kM2Bins);
     if (b >= 0) m.m2Selected[static_cast<std::size_t>(b)] += e.w * e.factorNoRegion;
   }
   if (c.passesAllBut(bit(P::PhotonVeto))) m.allButPhoton.add(wCalo);
   if (e.muonTrack && c.passesAllBut(bit(P::MuonVeto) | bit(P::CaloPionId))) m.allButMuon.add(e.w);
+  // control sample of the factorised estimate: the kinematic selection without the one-track
+  // cut, the track's particle not decayed before the RICH
+  if (const int bf = factorisedBin(m, c);
+      bf >= 0 && !e.decayedBeforeRich && c.passesAllBut(kKinematicIgnore | bit(P::OneTrack))) {
+    // muons: regions without the RICH m2miss condition (NA62's mu+ control sample; the RICH
+    // rejection of the muons is in N(own region))
+    const PnnRegion reg = m.ownRegion == PnnRegion::Kmu2 ? e.regionNoRich : c.region;
+    if (reg == PnnRegion::R1 || reg == PnnRegion::R2) m.kinSRControl[static_cast<std::size_t>(bf)].add(e.w);
+    if (reg == m.ownRegion) m.kinOwnRegion[static_cast<std::size_t>(bf)].add(e.w);
+  }
   if (c.passesAllBut(kKinematicIgnore)) {
     m.kin.add(e.w);
+
     if (!e.decayedBeforeRich) {
       m.kinNoDecay.add(e.w);
       if (c.inSignalRegion()) m.kinSRNoDecay.add(e.w);
@@ -727,6 +811,7 @@ PnnModeResult runPnnMode(const PnnAnalysisConfig& cfg, const std::string& key, s
   m.label = gen.catalogue().mode(modeIndex).label;
   m.br = gen.catalogue().mode(modeIndex).br;
   m.generated = events;
+  m.ownRegion = ownRegion(key);
   m.m2Kinematic.assign(PnnBinning::kM2Bins, 0.0);
   m.m2Selected.assign(PnnBinning::kM2Bins, 0.0);
   m.plane.assign(static_cast<std::size_t>(PnnBinning::kPlanePBins * PnnBinning::kPlaneM2Bins), 0.0);
@@ -841,6 +926,28 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
       }
       py.background.push_back(b);
       py.backgroundTotal = sum(py.backgroundTotal, b);
+    }
+    if (y.sel == 0) {  // NA62's factorised estimate, 2018 selection
+      r.factorised2018.clear();
+      r.factorised2018Binned.clear();
+      for (const auto& g : r.groups) {
+        std::vector<const PnnModeResult*> ms;
+        for (const auto& k : g.keys) ms.push_back(r.mode(k));
+        const double nKt = py.nK * nrm.triggerEfficiency;
+        Estimate one = factorisedBackground(ms, nKt), binned = factorisedBackground(ms, nKt, PnnBinning::kFactorisedPBins);
+        // the group's modes without an own region (the radiative samples, whose photon moves
+        // them out of the pi+ pi0 / mu+ nu peak) are added with their direct estimate
+        bool any = false;
+        for (const PnnModeResult* m : ms) any |= m && m->ownRegion != PnnRegion::None;
+        for (const PnnModeResult* m : ms)
+          if (any && m && m->ownRegion == PnnRegion::None) {
+            const Estimate d = scale(sum(m->fraction(m->r1w[0]), m->fraction(m->r2w[0])), nKt * m->br);
+            one = sum(one, d);
+            binned = sum(binned, d);
+          }
+        r.factorised2018.push_back(any ? one : Estimate{});
+        r.factorised2018Binned.push_back(any ? binned : Estimate{});
+      }
     }
     r.years.push_back(py);
   }

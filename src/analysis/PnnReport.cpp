@@ -16,6 +16,20 @@ const char* kGroupVal = "K+ -> pi+ nu nubar: validation (issue 5)";
 
 nlohmann::json est(const Estimate& e) { return {{"value", e.value}, {"error", e.error}}; }
 nlohmann::json ws(const WeightSum& s) { return {{"events", s.n}, {"sum_w", s.w}, {"sum_w2", s.w2}}; }
+/// The sums of the factorised estimate per momentum bin (PnnModeResult::kinSRControl ...).
+nlohmann::json factorisedJson(const PnnModeResult& m) {
+  nlohmann::json bins = nlohmann::json::array();
+  if (m.ownRegion == PnnRegion::None) return bins;
+  for (std::size_t b = 0; b < m.kinOwnRegion.size(); ++b) {
+    const double lo = PnnBinning::kFactorisedPMin + static_cast<double>(b) * PnnBinning::kFactorisedPWidth;
+    bins.push_back({{"p_min", lo},
+                    {"p_max", lo + PnnBinning::kFactorisedPWidth},
+                    {"control_in_signal_regions", ws(m.kinSRControl[b])},
+                    {"control_in_own_region", ws(m.kinOwnRegion[b])},
+                    {"selected_in_own_region_weighted", ws(m.selOwnRegion[b])}});
+  }
+  return bins;
+}
 }  // namespace
 
 std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
@@ -127,6 +141,29 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
       add(kGroupBg, "K+ -> pi+ pi0(gamma), factorised (<P_esc> of all K2pi events)", 0.75, 0.04,
           y18->background[0].value * f, y18->background[0].error * f, "talk backup; kaonlab: factorised estimate");
     }
+    // NA62's procedure (talk backup): N(own region) x f_kin, from kaonlab's samples of the mode
+    for (std::size_t g = 0; g < r.groups.size() && g < r.factorised2018.size(); ++g) {
+      const auto& gr = r.groups[g];
+      bool own = false;
+      for (const auto& k : gr.keys) own |= ownRegion(k) != PnnRegion::None;
+      if (!own) continue;
+      const char* src =
+          "talk backup (N_exp = N(region) x f_kin, 'the same procedure used for K+ -> mu+ nu and K+ -> pi+ pi+ pi-'); "
+          "kaonlab: radiative samples added with their direct estimate";
+      add(kGroupBg, gr.name + ", NA62 procedure N(own region) x f_kin, 15-45 GeV/c", gr.published2018,
+          gr.published2018Error, r.factorised2018[g].value, r.factorised2018[g].error, src);
+      add(kGroupBg, gr.name + ", NA62 procedure in 5 GeV/c bins", gr.published2018, gr.published2018Error,
+          r.factorised2018Binned[g].value, r.factorised2018Binned[g].error, src);
+      // its two factors (one bin), for a comparison with NA62's own counts
+      std::vector<const PnnModeResult*> ms;
+      for (const auto& k : gr.keys) ms.push_back(r.mode(k));
+      FactorisedParts parts;
+      factorisedBackground(ms, y18->nK * r.config.normalisation.triggerEfficiency, 1, &parts);
+      add(kGroupBg, "  N(own m2miss region) after the selection, 2018 (" + gr.keys[0] + ")", 0, 0, parts.nOwnRegion.value,
+          parts.nOwnRegion.error, "kaonlab (no published value)");
+      add(kGroupBg, "  f_kin = control sample in R1+R2 / in the own region (" + gr.keys[0] + ")", 0, 0, parts.fKin.value,
+          parts.fKin.error, "kaonlab (no published value)");
+    }
     add(kGroupBg, "total simulated (published total 5.28 minus upstream 3.30)", 5.28 - 3.30, 0.0,
         y18->backgroundTotal.value, y18->backgroundTotal.error, "talk backup");
   }
@@ -207,6 +244,8 @@ std::string pnnResultsJson(const PnnResults& r) {
                      {"kinematic_selection", est(m.fraction(m.kin))},
                      {"kinematic_in_signal_regions", est(m.fraction(m.kinSR))},
                      {"kinematic_in_m2miss_windows", est(m.fraction(m.kinM2Window))},
+                     {"own_region", std::string(regionName(m.ownRegion))},
+                     {"factorised", factorisedJson(m)},
                      {"sums", {{"generated", ws(m.gen)}, {"kinematic", ws(m.kin)}, {"kinematic_sr", ws(m.kinSR)}}}});
   }
   j["modes"] = modes;
@@ -227,6 +266,11 @@ std::string pnnResultsJson(const PnnResults& r) {
                      {"background_for_stats", est(y.backgroundForStats)}});
   }
   j["years"] = years;
+  nlohmann::json fact = nlohmann::json::object();
+  for (std::size_t g = 0; g < r.groups.size() && g < r.factorised2018.size(); ++g)
+    if (r.factorised2018[g].value > 0 || r.factorised2018Binned[g].value > 0)
+      fact[r.groups[g].name] = {{"one_bin", est(r.factorised2018[g])}, {"momentum_bins", est(r.factorised2018Binned[g])}};
+  j["backgrounds_2018_factorised"] = fact;
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& c : r.checks)
     checks.push_back({{"mode", c.key}, {"what", c.what}, {"brute_force", est(c.bruteForce)}, {"weighted", est(c.weighted)}});

@@ -153,6 +153,10 @@ struct PnnBinning {
   static constexpr int kPlaneM2Bins = 125;
   static constexpr int kPlanePBins = 80;
   static constexpr double kPMin = 10.0, kPMax = 50.0;      ///< GeV/c
+  /// momentum bins of the factorised background estimate: 15-45 GeV/c in 5 GeV/c (kaonlab's
+  /// choice; the RICH mu mis-ID and the m2miss tails change with momentum)
+  static constexpr int kFactorisedPBins = 6;
+  static constexpr double kFactorisedPMin = 15.0, kFactorisedPWidth = 5.0;  ///< GeV/c
 };
 
 struct PnnModeResult {
@@ -187,6 +191,19 @@ struct PnnModeResult {
   WeightSum allButMuon;               ///< all cuts except MUV3 and calorimeters, track is a muon
   std::vector<double> m2Kinematic, m2Selected;  ///< sum of w per m2miss bin (PnnBinning)
   std::vector<double> plane;                    ///< [p bin * kPlaneM2Bins + m2 bin], kinematic selection
+  /// NA62's factorised estimate (talk backup: N_exp(region) = N(pi+ pi0 region) x f_kin(region),
+  /// "the same procedure used for K+ -> mu+ nu and K+ -> pi+ pi+ pi-"), per pi+ momentum bin
+  /// (PnnBinning::kFactorisedPBins, 2018 selection): the mode's own m2miss region (K2pi for
+  /// k2pi, Kmu2 for kmu2, K3pi for k3pi; None otherwise); f_kin's control sample
+  /// = the kinematic selection without the one-track cut (NA62 selects its K+ -> pi+ pi+ pi-
+  /// control sample with all three tracks), the track's particle not decayed before the RICH
+  /// (NA62's control samples are identified pi+ or mu+: a pi+ -> mu+ nu decay in the
+  /// spectrometer is rejected by the PID in both the control and the signal sample), in R1+R2
+  /// and in the own region (muons: regions without the RICH m2miss condition, whose rejection of
+  /// a mu+ is part of N(own region)); N of the own region = the weighted estimate of every cut
+  /// but the signal region
+  PnnRegion ownRegion = PnnRegion::None;
+  std::array<WeightSum, PnnBinning::kFactorisedPBins> kinSRControl{}, kinOwnRegion{}, selOwnRegion{};
   /// sum of w in R1+R2 per pi+ momentum bin (kPlanePBins), 2018 selection: brute force
   /// (with the calorimetric working point) and weighted estimate
   std::vector<double> pSignalRegion, pSignalRegionWeighted;
@@ -224,12 +241,39 @@ struct PnnGroup {
   bool useSimulationForStats = true;
 };
 
+/// The m2miss region a mode populates (NA62's control region of its background estimate):
+/// k2pi -> K2pi, kmu2 -> Kmu2, k3pi -> K3pi, any other key -> None (the radiative samples k2pig
+/// and kmu2g sit outside their peak: the group's factorised estimate adds their direct one).
+PnnRegion ownRegion(const std::string& modeKey);
+
+/// NA62's factorised background estimate of a background group (talk backup page "Control
+/// K+ -> pi+ pi0 data used to study the tails": N_exp(region) = N(own region) x f_kin(region)),
+/// from the simulation of the group's modes (their sums combined with the weights BR / sum of
+/// generated w), 2018 selection (15-45 GeV/c), summed over `bins` equal groups of the
+/// PnnBinning::kFactorisedPBins momentum bins (1: one 15-45 GeV/c bin; kFactorisedPBins:
+/// 5 GeV/c bins):
+///   N(own region) = nKTimesTrigger x sum BR x fraction(selOwnRegion)   (every cut but the region)
+///   f_kin         = sum BR x fraction(kinSRControl) / sum BR x fraction(kinOwnRegion)
+/// It equals the direct estimate (r1w + r2w) when the rejection of the vetoes and the PID does
+/// not depend on m2miss within a bin; the difference measures that correlation. Modes without
+/// an own region are skipped; a bin without control events in the own region adds nothing.
+/// The two factors of the one-bin estimate (`parts` of factorisedBackground).
+struct FactorisedParts {
+  Estimate nOwnRegion;  ///< N(own region): selected events in the mode's own region
+  Estimate fKin;        ///< f_kin: control sample in R1+R2 / in the own region
+};
+Estimate factorisedBackground(const std::vector<const PnnModeResult*>& modes, double nKTimesTrigger, int bins = 1,
+                              FactorisedParts* parts = nullptr);
+
 struct PnnResults {
   PnnAnalysisConfig config;
   std::vector<PnnModeResult> modes;
   std::vector<PnnGroup> groups;
   std::vector<PnnYear> years;
   std::vector<PnnWeightCheck> checks;
+  /// per group: the sum of factorisedBackground over its modes, 2018, in one momentum bin and
+  /// in PnnBinning::kFactorisedPBins (zero: no mode of the group has an own region)
+  std::vector<Estimate> factorised2018, factorised2018Binned;
   double aEff2016Published = 0;       ///< 1 / (N_K,2016 x SES_2016)
   Estimate acceptance2018, acceptance1617;  ///< signal A_pnn (no random veto), R1+R2
   Estimate acceptanceR1, acceptanceR2;      ///< 2018 selection
