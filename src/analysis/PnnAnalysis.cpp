@@ -178,7 +178,7 @@ class ModeRunner {
  public:
   ModeRunner(const PnnAnalysisConfig& cfg, const std::string& key)
       : cfg_(cfg),
-        thresholdBias_(key == "k3pi" && cfg.k3piThresholdBias > 1 ? cfg.k3piThresholdBias : 1),
+        thresholdBias_(biasFactor(cfg, key)),
         gen_([&] {
           generator::GeneratorConfig g = cfg.generator;
           g.modes = {key};
@@ -201,6 +201,11 @@ class ModeRunner {
           c.useRichM2 = false;
           return c;
         }()) {}
+
+  /// Russian-roulette factor of the mode (k3piThresholdBias for k3pi, else 1).
+  static std::uint32_t biasFactor(const PnnAnalysisConfig& cfg, const std::string& key) {
+    return key == "k3pi" && cfg.k3piThresholdBias > 1 ? cfg.k3piThresholdBias : 1;
+  }
 
   const generator::Generator& generator() const { return gen_; }
 
@@ -259,10 +264,18 @@ class ModeRunner {
                             !(cfg_.selection.strawSegmentVeto && s.reco.strawSegment);
     bool anyChod = false;
     for (std::size_t i = 0; i < s.det.nUntracked; ++i) anyChod |= s.det.untracked[i].chod || s.det.untracked[i].newChod;
-    // (the weightings assume one STRAW track: with NA62's second track, brute force)
-    const bool weightable = oneTrackOk && s.reco.nTracks == 1;
-    const bool chodWeighted =
+    const bool weightable = oneTrackOk;
+    // NA62's second track (na62TwoTracks): its in-time CHOD/NewCHOD hits and LKr clusters are
+    // extra activity, brute force; the untracked particles are weighted on top of them when
+    // that fixed part does not veto by itself (adding hits can only add vetoes), with the
+    // CHOD slabs it already uses (fixedChodHits)
+    int allowedChod = cfg_.reco.maxExtraChodSlabs / 2;  // untracked CHOD hits that may be added
+    bool chodWeighted =
         cfg_.normalisation.weightChodMultiplicity && cfg_.selection.chodMultiplicityVeto && anyChod && weightable;
+    if (chodWeighted && s.reco.nTracks > 1) {
+      allowedChod -= fixedChodHits(s);
+      if (allowedChod < 0 || fixedMultiplicityVeto(s)) chodWeighted = false;
+    }
     // LKr clusters of the untracked charged particles far from the track: their random veto
     // decisions (photon veto, multiplicity coincidences) are replaced by their probabilities
     // (untrackedWeights); the rest of the photon veto is evaluated on the event
@@ -271,7 +284,7 @@ class ModeRunner {
         s.reco.best >= 0 ? &s.reco.tracks[static_cast<std::size_t>(s.reco.best)] : nullptr;
     const bool weightLkr = best && weightable && cfg_.normalisation.weightUntrackedLkr;
     const UntrackedWeights uw =
-        chodWeighted || weightLkr ? untrackedWeights(s, best, chodWeighted, weightLkr) : UntrackedWeights{};
+        chodWeighted || weightLkr ? untrackedWeights(s, best, chodWeighted, weightLkr, allowedChod) : UntrackedWeights{};
     const double fChod = chodWeighted ? uw.multiplicity : 1.0;
     const std::uint32_t chodIgnored = chodWeighted ? bit(PnnCut::OneTrack) : 0u;
     const bool lkrWeighted = weightLkr && uw.lkrWeighted;
@@ -279,7 +292,7 @@ class ModeRunner {
     const double fLkr = !lkrWeighted ? -1.0 : (chodWeighted ? (fChod > 0 ? uw.joint / fChod : 0.0) : uw.lkrOnly);
     int vetoWithoutX = -1;  // photon veto without the weighted clusters: -1 = not computed, 0 = passes, 1 = vetoed
     auto photonWeight = [&]() -> double {  // P(the photon veto passes) for LKr-weighted events
-      if (vetoWithoutX < 0) vetoWithoutX = photonVetoWithoutWeightedClusters(s, *best) ? 1 : 0;
+      if (vetoWithoutX < 0) vetoWithoutX = photonVetoWithoutWeightedClusters(s) ? 1 : 0;
       return vetoWithoutX ? 0.0 : fLkr;
     };
     const std::uint32_t lkrIgnored = lkrWeighted ? bit(PnnCut::PhotonVeto) : 0u;
@@ -429,20 +442,23 @@ class ModeRunner {
   /// within the beam hole radius + kHoleMargin of the hole centres, i.e. the pair that goes
   /// down the beam pipe untracked (near the pi+ pi- threshold); the other pi+ is the candidate.
   static constexpr double kHoleMargin = 40.0 * units::mm;
-  /// Returns the truth index of the other pi+ (the candidate) inside the region, else -1.
-  int nearThresholdCandidate(const generator::TruthEvent& truth) const {
+  /// A straight line from the decay vertex with momentum p passes STRAW chambers 1 and 2
+  /// within the beam-hole radius + kHoleMargin of the hole centres.
+  bool inStrawHole(const generator::TruthEvent& truth, const FourVector& p) const {
     const auto& st = detCfg_.straw;
     const double rMax = st.holeRadius + kHoleMargin;
     const Vector3 v = truth.decayVertex.vec();
-    auto inHole = [&](const FourVector& p) {
-      if (p.pz <= 0) return false;
-      for (int c = 0; c < 2; ++c) {
-        const double dz = st.z[static_cast<std::size_t>(c)] - v.z;
-        const double x = v.x + p.px / p.pz * dz - st.holeCentreX[static_cast<std::size_t>(c)], y = v.y + p.py / p.pz * dz;
-        if (x * x + y * y > rMax * rMax) return false;
-      }
-      return true;
-    };
+    if (p.pz <= 0) return false;
+    for (int c = 0; c < 2; ++c) {
+      const double dz = st.z[static_cast<std::size_t>(c)] - v.z;
+      const double x = v.x + p.px / p.pz * dz - st.holeCentreX[static_cast<std::size_t>(c)], y = v.y + p.py / p.pz * dz;
+      if (x * x + y * y > rMax * rMax) return false;
+    }
+    return true;
+  }
+  /// Returns the truth index of the other pi+ (the candidate) inside the region, else -1.
+  int nearThresholdCandidate(const generator::TruthEvent& truth) const {
+    auto inHole = [&](const FourVector& p) { return inStrawHole(truth, p); };
     int piMinus = 0, piPlus = 0, other = -1;
     for (std::size_t i = 0; i < truth.nParticles; ++i) {
       const auto& tp = truth.particles[i];
@@ -481,7 +497,7 @@ class ModeRunner {
     bool lkrWeighted = false;   ///< some particle's LKr cluster is weighted (lkrWeightable)
   };
   UntrackedWeights untrackedWeights(const Scratch& s, const reco::RecoTrack* best, bool multiplicity,
-                                    bool weightLkr) const {
+                                    bool weightLkr, int allowedChod) const {
     const auto& c = detCfg_.chod;
     const double t0 = s.truth.beamOrigin.e;
     const double tRef = best ? best->time : s.det.ktag.time;
@@ -492,13 +508,18 @@ class ModeRunner {
     const double eChod = c.efficiency * inTime(c.chodSigmaTime, cfg_.reco.chodWindow);
     const double eNew = c.efficiency * inTime(c.newChodSigmaTime, cfg_.reco.newChodWindow);
     UntrackedWeights w;
-    // running sums for prod A and sum_i B_i prod_{j != i} A_j (multiplicity-only and joint)
-    double a = 1, b = 0, aj = 1, bj = 0;
+    // p[k]: P(k untracked CHOD hits so far and no veto), k <= allowedChod (the slab rule);
+    // allowedChod = 1: p[0] = prod A, p[1] = sum_i B_i prod_{j != i} A_j (multiplicity-only
+    // and joint)
+    constexpr int kMaxAllowed = 8;
+    const int kAllowed = std::clamp(allowedChod, 0, kMaxAllowed);
+    std::array<double, kMaxAllowed + 1> p{}, pj{};
+    p[0] = pj[0] = 1;
     for (std::size_t i = 0; i < s.det.nUntracked; ++i) {
       const auto& x = s.det.untracked[i];
       const double eC = x.chod ? eChod : 0.0, eN = x.newChod ? eNew : 0.0;
       double m = 0, none = 1, mOnly = 0;  // P(mult window), P(neither window), P(mult window, no photon veto)
-      if (best && weightLkr && lkrWeightable(x, *best)) {
+      if (best && weightLkr && lkrWeightable(x, s.reco)) {
         const LkrWindowProbabilities lp = lkrWindowProbabilities(x, t0, tRef);
         m = lp.multiplicity;
         none = 1.0 - lp.photonVeto - lp.multiplicity + lp.both;
@@ -513,13 +534,21 @@ class ModeRunner {
       if (!multiplicity) continue;
       const double ai = (1 - eC) * ((1 - m) + m * (1 - eN)), bi = eC * (1 - eN) * (1 - m);
       const double aij = (1 - eC) * (none + mOnly * (1 - eN)), bij = eC * (1 - eN) * none;
-      b = b * ai + a * bi;
-      a *= ai;
-      bj = bj * aij + aj * bij;
-      aj *= aij;
+      for (int k = kAllowed; k > 0; --k) {
+        const auto kk = static_cast<std::size_t>(k);
+        p[kk] = p[kk] * ai + p[kk - 1] * bi;
+        pj[kk] = pj[kk] * aij + pj[kk - 1] * bij;
+      }
+      p[0] *= ai;
+      pj[0] *= aij;
     }
-    w.multiplicity = multiplicity ? a + b : 1.0;
-    w.joint = multiplicity ? aj + bj : w.lkrOnly;
+    double pass = p[0], passJoint = pj[0];
+    for (int k = 1; k <= kAllowed; ++k) {
+      pass += p[static_cast<std::size_t>(k)];
+      passJoint += pj[static_cast<std::size_t>(k)];
+    }
+    w.multiplicity = multiplicity ? pass : 1.0;
+    w.joint = multiplicity ? passJoint : w.lkrOnly;
     return w;
   }
   /// A simulated LKr cluster of truth particle `truthIndex` that is extra activity of the
@@ -535,9 +564,39 @@ class ModeRunner {
   /// track-distance cut + kLkrMargin, so neither the position smearing nor cluster merging
   /// can bring their cluster near the track): their cluster's veto decisions are weighted.
   static constexpr double kLkrMargin = 60.0 * units::mm;
-  bool lkrWeightable(const detector::UntrackedCharged& x, const reco::RecoTrack& t) const {
-    return x.lkr && std::hypot(x.lkrX - t.lkrX, x.lkrY - t.lkrY) >
-                        std::max(cfg_.reco.lkrTrackDistance, cfg_.reco.lkrExtraMinDistance) + kLkrMargin;
+  bool lkrWeightable(const detector::UntrackedCharged& x, const reco::RecoEvent& ev) const {
+    if (!x.lkr) return false;
+    const double dMin = std::max(cfg_.reco.lkrTrackDistance, cfg_.reco.lkrExtraMinDistance) + kLkrMargin;
+    for (std::size_t k = 0; k < ev.nTracks; ++k)  // every track: a second track's cluster is extra activity
+      if (std::hypot(x.lkrX - ev.tracks[k].lkrX, x.lkrY - ev.tracks[k].lkrY) <= dMin) return false;
+    return true;
+  }
+  /// In-time CHOD hits of the tracks other than the best one (extra activity of the
+  /// multiplicity veto, Reconstruction::multiplicityVeto).
+  int fixedChodHits(const Scratch& s) const {
+    int n = 0;
+    const double tRef = s.reco.tracks[static_cast<std::size_t>(s.reco.best)].time;
+    for (std::size_t k = 0; k < s.reco.nTracks; ++k) {
+      if (static_cast<int>(k) == s.reco.best) continue;
+      const auto& st = s.det.straw[static_cast<std::size_t>(s.reco.tracks[k].strawIndex)];
+      if (st.hasChod && std::abs(st.chodTime - tRef) < cfg_.reco.chodWindow) ++n;
+    }
+    return n;
+  }
+  /// The multiplicity veto of the event without the untracked charged particles' CHOD/NewCHOD
+  /// hits (the part the weighting does not replace: other tracks, with the LKr clusters).
+  bool fixedMultiplicityVeto(Scratch& s) const {
+    auto& d = s.detNoPhotons;
+    d = s.det;
+    std::size_t n = 0;
+    for (std::size_t h = 0; h < s.det.nChod; ++h) {
+      bool untracked = false;
+      for (std::size_t i = 0; i < s.det.nUntracked; ++i) untracked |= s.det.untracked[i].truthIndex == s.det.chod[h].truthIndex;
+      if (!untracked) d.chod[n++] = s.det.chod[h];
+    }
+    d.nChod = n;
+    rec_.reconstruct(d, s.recoNoPhotons);
+    return s.recoNoPhotons.chodVeto;
   }
   /// Probabilities that the LKr deposit of a charged particle (fast-simulation model: muon
   /// MIP; electron shower; hadron MIP or, with the interaction probability, a shower with
@@ -607,14 +666,14 @@ class ModeRunner {
   }
   /// Photon-veto decision of the event re-reconstructed without the LKr clusters of the
   /// LKr-weighted untracked particles (their CHOD hits are irrelevant to the photon veto).
-  bool photonVetoWithoutWeightedClusters(Scratch& s, const reco::RecoTrack& t) const {
+  bool photonVetoWithoutWeightedClusters(Scratch& s) const {
     auto& d = s.detNoPhotons;
     d = s.det;
     std::size_t n = 0;
     for (std::size_t c = 0; c < s.det.nLkr; ++c) {
       bool drop = false;
       for (std::size_t i = 0; i < s.det.nUntracked; ++i)
-        drop |= s.det.untracked[i].truthIndex == s.det.lkr[c].truthIndex && lkrWeightable(s.det.untracked[i], t);
+        drop |= s.det.untracked[i].truthIndex == s.det.lkr[c].truthIndex && lkrWeightable(s.det.untracked[i], s.reco);
       if (!drop) d.lkr[n++] = s.det.lkr[c];
     }
     d.nLkr = n;
@@ -765,7 +824,6 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   }
   if (c.passesAllBut(kKinematicIgnore)) {
     m.kin.add(e.w);
-
     if (!e.decayedBeforeRich) {
       m.kinNoDecay.add(e.w);
       if (c.inSignalRegion()) m.kinSRNoDecay.add(e.w);
@@ -848,9 +906,11 @@ std::vector<PnnGroup> defaultGroups() {
   return {{"K+ -> pi+ pi0(gamma)", {"k2pi", "k2pig"}, 0.75, 0.04, false},
           {"K+ -> mu+ nu(gamma)", {"kmu2", "kmu2g"}, 0.49, 0.05, false},
           // Ke4: measured with the untracked-charged weighting (e+ into the tank wall, pi- through
-          // the STRAW beam hole) and NA62's multiplicity rule incl. the merged-like LKr cluster
-          // (MultiplicitySelection.cc); used for the BR since the rule is sourced (session 6)
-          {"K+ -> pi+ pi- e+ nu", {"ke4"}, 0.50, 0.11, false, true},
+          // the STRAW beam hole), NA62's multiplicity rule incl. the merged-like LKr cluster
+          // (MultiplicitySelection.cc) and its two-track topology (weighted too since session 10):
+          // proportional to the CHOD/NewCHOD inefficiency, a model value (1%, unsourced) that
+          // gives ~3x the published value, so the published value is used for the BR
+          {"K+ -> pi+ pi- e+ nu", {"ke4"}, 0.50, 0.11, false, false},
           // K3pi: biased generation, forced STRAW tail and weighting give ~5e-3 events (few
           // events, pi+ down the beam pipe, pi- missed by CHOD/NewCHOD/LKr); the published
           // value needs a pair-escape mechanism kaonlab does not model
@@ -870,7 +930,7 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
   const auto& nrm = cfg.normalisation;
   for (const auto& spec : cfg.modes)
     r.modes.push_back(runPnnMode(cfg, spec.key,
-                                 spec.key == "k3pi" && cfg.k3piThresholdBias > 1 ? spec.events * cfg.k3piThresholdBias : spec.events,
+                                 spec.events * ModeRunner::biasFactor(cfg, spec.key),
                                  progress));
   r.groups = defaultGroups();
 
