@@ -135,7 +135,14 @@ def main():
     ke = [r["kaonlab_error"] for r in t]
     pub = [max(r["published"], 1e-6) for r in t]
     ax.barh([v + 0.2 for v in y], pub, height=0.4, color="tab:gray", label="NA62 2018 (talk)")
-    ax.barh([v - 0.2 for v in y], kl, height=0.4, xerr=ke, color="tab:blue", label="kaonlab")
+    ax.barh([v - 0.2 for v in y], kl, height=0.4, xerr=ke, color="tab:blue", label="kaonlab (direct)")
+    # NA62's own procedure N(own region) x f_kin on kaonlab's samples, where a mode has one
+    fy = [v - 0.2 for v, r in zip(y, t) if r.get("kaonlab_na62_procedure") is not None]
+    fv = [r["kaonlab_na62_procedure"] for r in t if r.get("kaonlab_na62_procedure") is not None]
+    fe = [r["kaonlab_na62_procedure_error"] for r in t if r.get("kaonlab_na62_procedure") is not None]
+    if fv:
+        ax.errorbar(fv, fy, xerr=fe, fmt="D", color="tab:orange", markersize=4,
+                    label="kaonlab, NA62 procedure N(region) x f_kin")
     for i, r in enumerate(t):
         if r["published_upper_limit"]:
             ax.text(pub[i] * 1.3, i + 0.2, "< (upper limit)", va="center", fontsize=7)

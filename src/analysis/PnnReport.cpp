@@ -352,7 +352,14 @@ std::filesystem::path writePnnPlotData(const PnnResults& r, const std::filesyste
                      {"published_error", r.groups[g].published2018Error},
                      {"published_upper_limit", r.groups[g].publishedIsUpperLimit},
                      {"kaonlab", y18->background[g].value},
-                     {"kaonlab_error", y18->background[g].error}});
+                     {"kaonlab_error", y18->background[g].error},
+                     // NA62's procedure N(own region) x f_kin (one bin); null: no own region
+                     {"kaonlab_na62_procedure", g < r.factorised2018.size() && r.factorised2018[g].value > 0
+                                                    ? nlohmann::json(r.factorised2018[g].value)
+                                                    : nlohmann::json()},
+                     {"kaonlab_na62_procedure_error", g < r.factorised2018.size() && r.factorised2018[g].value > 0
+                                                          ? nlohmann::json(r.factorised2018[g].error)
+                                                          : nlohmann::json()}});
   j["background_table_2018"] = table;
   j["signal_2018"] = y18 ? est(y18->signal) : est({});
   const auto path = dir / "pnn_plot_data.json";
