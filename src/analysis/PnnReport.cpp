@@ -145,7 +145,7 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
     for (std::size_t g = 0; g < r.groups.size() && g < r.factorised2018.size(); ++g) {
       const auto& gr = r.groups[g];
       bool own = false;
-      for (const auto& k : gr.keys) own |= ownRegion(k) != PnnRegion::None;
+      for (const auto& k : gr.keys) own |= ownRegion(k) != PnnRegion::None && r.mode(k) != nullptr;
       if (!own) continue;
       const char* src =
           "talk backup (N_exp = N(region) x f_kin, 'the same procedure used for K+ -> mu+ nu and K+ -> pi+ pi+ pi-'); "
