@@ -258,7 +258,7 @@ class ModeRunner {
     }
     // multiplicity veto of the event's untracked charged particles replaced by its
     // probability (untrackedWeights), when the one-track cut can fail only through that veto
-    // (at most maxTracks STRAW tracks)
+    // (one track, or NA62's two-track topology: see below)
     // (the STRAW segment veto, part of the one-track cut, stays brute force: deterministic)
     const bool oneTrackOk = sel_.trackTopologyOk(s.reco) &&
                             !(cfg_.selection.strawSegmentVeto && s.reco.strawSegment);

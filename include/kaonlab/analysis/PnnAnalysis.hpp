@@ -81,8 +81,9 @@ struct PnnNormalisation {
   /// CHOD/NewCHOD multiplicity veto (part of the one-track cut): the random detection of the
   /// event's charged particles without a STRAW track is replaced by the probability that none
   /// of them gives an in-time hit (same model as the fast simulation: efficiency per plane,
-  /// Gaussian hit time), for every event with at most maxTracks STRAW tracks. The dominant
-  /// rejection of K+ -> pi+ pi- e+ nu and pi+ pi+ pi- whose extra particles escape the STRAW.
+  /// Gaussian hit time), for every event that passes the track topology (one track, or NA62's
+  /// two-track case with the second track's own signals brute force). The dominant rejection
+  /// of K+ -> pi+ pi- e+ nu and pi+ pi+ pi- whose extra particles escape the STRAW.
   bool weightChodMultiplicity = true;
   /// LKr clusters of the charged particles without a STRAW track whose impact is far from the
   /// track (> track-distance cut + 60 mm): their random photon-veto decision is replaced by
@@ -246,6 +247,12 @@ struct PnnGroup {
 /// and kmu2g sit outside their peak: the group's factorised estimate adds their direct one).
 PnnRegion ownRegion(const std::string& modeKey);
 
+/// The two factors of the one-bin estimate (`parts` of factorisedBackground).
+struct FactorisedParts {
+  Estimate nOwnRegion;  ///< N(own region): selected events in the mode's own region
+  Estimate fKin;        ///< f_kin: control sample in R1+R2 / in the own region
+};
+
 /// NA62's factorised background estimate of a background group (talk backup page "Control
 /// K+ -> pi+ pi0 data used to study the tails": N_exp(region) = N(own region) x f_kin(region)),
 /// from the simulation of the group's modes (their sums combined with the weights BR / sum of
@@ -257,11 +264,6 @@ PnnRegion ownRegion(const std::string& modeKey);
 /// It equals the direct estimate (r1w + r2w) when the rejection of the vetoes and the PID does
 /// not depend on m2miss within a bin; the difference measures that correlation. Modes without
 /// an own region are skipped; a bin without control events in the own region adds nothing.
-/// The two factors of the one-bin estimate (`parts` of factorisedBackground).
-struct FactorisedParts {
-  Estimate nOwnRegion;  ///< N(own region): selected events in the mode's own region
-  Estimate fKin;        ///< f_kin: control sample in R1+R2 / in the own region
-};
 Estimate factorisedBackground(const std::vector<const PnnModeResult*>& modes, double nKTimesTrigger, int bins = 1,
                               FactorisedParts* parts = nullptr);
 
@@ -271,8 +273,9 @@ struct PnnResults {
   std::vector<PnnGroup> groups;
   std::vector<PnnYear> years;
   std::vector<PnnWeightCheck> checks;
-  /// per group: the sum of factorisedBackground over its modes, 2018, in one momentum bin and
-  /// in PnnBinning::kFactorisedPBins (zero: no mode of the group has an own region)
+  /// per group: factorisedBackground of its modes, 2018, in one momentum bin and in
+  /// PnnBinning::kFactorisedPBins, plus the direct estimate of its modes without an own region
+  /// (the radiative samples); zero: no mode of the group has an own region
   std::vector<Estimate> factorised2018, factorised2018Binned;
   double aEff2016Published = 0;       ///< 1 / (N_K,2016 x SES_2016)
   Estimate acceptance2018, acceptance1617;  ///< signal A_pnn (no random veto), R1+R2
