@@ -806,7 +806,8 @@ void accumulate(PnnModeResult& m, const EventRecord& e, double pSplit) {
   if (e.trackPhotonFactor > 0) m.trackPhotonWeighted.add(e.w * e.trackPhotonFactor);
   if (e.weighted && e.factorNoRegion > 0) {
     m.noRegionWeighted.add(e.w * e.factorNoRegion);
-    if (const int bf = factorisedBin(m, c); bf >= 0) m.selOwnRegion[static_cast<std::size_t>(bf)].add(e.w * e.factorNoRegion);
+    if (const int bf = factorisedBin(m, c); bf >= 0 && c.region == m.ownRegion)
+      m.selOwnRegion[static_cast<std::size_t>(bf)].add(e.w * e.factorNoRegion);
     const int b = bin(c.m2miss, PnnBinning::kM2Min, PnnBinning::kM2Max, PnnBinning::kM2Bins);
     if (b >= 0) m.m2Selected[static_cast<std::size_t>(b)] += e.w * e.factorNoRegion;
   }
