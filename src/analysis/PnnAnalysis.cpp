@@ -268,13 +268,16 @@ class ModeRunner {
     // NA62's second track (na62TwoTracks): its in-time CHOD/NewCHOD hits and LKr clusters are
     // extra activity, brute force; the untracked particles are weighted on top of them when
     // that fixed part does not veto by itself (adding hits can only add vetoes), with the
-    // CHOD slabs it already uses (fixedChodHits)
+    // CHOD slabs it already uses
     int allowedChod = cfg_.reco.maxExtraChodSlabs / 2;  // untracked CHOD hits that may be added
     bool chodWeighted =
         cfg_.normalisation.weightChodMultiplicity && cfg_.selection.chodMultiplicityVeto && anyChod && weightable;
     if (chodWeighted && s.reco.nTracks > 1) {
-      allowedChod -= fixedChodHits(s);
-      if (allowedChod < 0 || fixedMultiplicityVeto(s)) chodWeighted = false;
+      // the multiplicity veto without the untracked particles' hits: the part the weighting
+      // does not replace (the other tracks' signals, with the LKr clusters)
+      const reco::RecoEvent& fixed = reconstructWithoutUntracked(s, true, false);
+      allowedChod -= fixed.nChodExtraChod;
+      if (allowedChod < 0 || fixed.chodVeto) chodWeighted = false;
     }
     // LKr clusters of the untracked charged particles far from the track: their random veto
     // decisions (photon veto, multiplicity coincidences) are replaced by their probabilities
@@ -571,18 +574,6 @@ class ModeRunner {
       if (std::hypot(x.lkrX - ev.tracks[k].lkrX, x.lkrY - ev.tracks[k].lkrY) <= dMin) return false;
     return true;
   }
-  /// In-time CHOD hits of the tracks other than the best one (extra activity of the
-  /// multiplicity veto, Reconstruction::multiplicityVeto).
-  int fixedChodHits(const Scratch& s) const {
-    int n = 0;
-    const double tRef = s.reco.tracks[static_cast<std::size_t>(s.reco.best)].time;
-    for (std::size_t k = 0; k < s.reco.nTracks; ++k) {
-      if (static_cast<int>(k) == s.reco.best) continue;
-      const auto& st = s.det.straw[static_cast<std::size_t>(s.reco.tracks[k].strawIndex)];
-      if (st.hasChod && std::abs(st.chodTime - tRef) < cfg_.reco.chodWindow) ++n;
-    }
-    return n;
-  }
   /// The event re-reconstructed (into s.recoNoPhotons) without the untracked charged
   /// particles' CHOD/NewCHOD hits (dropChod) and/or their LKr-weightable clusters (dropLkr).
   const reco::RecoEvent& reconstructWithoutUntracked(Scratch& s, bool dropChod, bool dropLkr) const {
@@ -608,9 +599,6 @@ class ModeRunner {
     rec_.reconstruct(d, s.recoNoPhotons);
     return s.recoNoPhotons;
   }
-  /// The multiplicity veto without the untracked particles' hits (the part the weighting does
-  /// not replace: the other tracks' signals, with the LKr clusters).
-  bool fixedMultiplicityVeto(Scratch& s) const { return reconstructWithoutUntracked(s, true, false).chodVeto; }
   /// Probabilities that the LKr deposit of a charged particle (fast-simulation model: muon
   /// MIP; electron shower; hadron MIP or, with the interaction probability, a shower with
   /// E/p ~ clamp(Gaussian)) makes an in-time cluster of the photon veto (photon-veto window

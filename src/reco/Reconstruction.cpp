@@ -506,6 +506,7 @@ void Reconstruction::multiplicityVeto(const DetectorEvent& in, RecoEvent& out, d
     }
   }
   out.nChodExtra = static_cast<int>(nC + nN);
+  out.nChodExtraChod = static_cast<int>(nC);
   // one CHOD hit is one horizontal + one vertical slab
   bool veto = 2 * static_cast<int>(nC) > cfg_.maxExtraChodSlabs;
   for (std::size_t i = 0; i < nC && !veto; ++i)

@@ -88,6 +88,7 @@ struct RecoEvent {
   /// multiplicity veto of NA62's MultiplicitySelection (Reconstruction::Config: more than 3
   /// extra CHOD slabs, or extra CHOD-NewCHOD, CHOD-LKr or NewCHOD-LKr activity in coincidence)
   int nChodExtra = 0;
+  int nChodExtraChod = 0;  ///< of them, the CHOD hits (the slab rule counts these: Config::maxExtraChodSlabs)
   bool chodVeto = false;
   /// NA62 STRAW segment veto (na62fw StrawSegmentAlgorithm::ReconstructSegments): a charged
   /// particle without a track left a segment in chambers 1-2 or 3-4 pointing to the best
@@ -113,6 +114,7 @@ struct RecoEvent {
     lavVeto = ircVeto = sacVeto = lkrVeto = photonVeto = chantiVeto = lkrMergedVeto = false;
     nLkrExtra = 0;
     nChodExtra = 0;
+    nChodExtraChod = 0;
     chodVeto = false;
     strawSegment = false;
     hasVertex3 = false;
