@@ -981,24 +981,25 @@ PnnResults runPnnAnalysis(const PnnAnalysisConfig& cfgIn, const PnnProgress& pro
     }
     if (y.sel == 0) {  // NA62's factorised estimate, 2018 selection
       r.factorised2018.clear();
-      r.factorised2018Binned.clear();
       for (const auto& g : r.groups) {
         std::vector<const PnnModeResult*> ms;
         for (const auto& k : g.keys) ms.push_back(r.mode(k));
-        const double nKt = py.nK * nrm.triggerEfficiency;
-        Estimate one = factorisedBackground(ms, nKt), binned = factorisedBackground(ms, nKt, PnnBinning::kFactorisedPBins);
-        // the group's modes without an own region (the radiative samples, whose photon moves
-        // them out of the pi+ pi0 / mu+ nu peak) are added with their direct estimate
-        bool any = false;
-        for (const PnnModeResult* m : ms) any |= m && m->ownRegion != PnnRegion::None;
-        for (const PnnModeResult* m : ms)
-          if (any && m && m->ownRegion == PnnRegion::None) {
-            const Estimate d = scale(sum(m->fraction(m->r1w[0]), m->fraction(m->r2w[0])), nKt * m->br);
-            one = sum(one, d);
-            binned = sum(binned, d);
-          }
-        r.factorised2018.push_back(any ? one : Estimate{});
-        r.factorised2018Binned.push_back(any ? binned : Estimate{});
+        PnnFactorised f;
+        for (const PnnModeResult* m : ms) f.available |= m && m->ownRegion != PnnRegion::None;
+        if (f.available) {
+          const double nKt = py.nK * nrm.triggerEfficiency;
+          f.oneBin = factorisedBackground(ms, nKt, 1, &f.parts);
+          f.binned = factorisedBackground(ms, nKt, PnnBinning::kFactorisedPBins);
+          // the group's modes without an own region (the radiative samples, whose photon moves
+          // them out of the pi+ pi0 / mu+ nu peak) are added with their direct estimate
+          for (const PnnModeResult* m : ms)
+            if (m && m->ownRegion == PnnRegion::None) {
+              const Estimate d = scale(sum(m->fraction(m->r1w[0]), m->fraction(m->r2w[0])), nKt * m->br);
+              f.oneBin = sum(f.oneBin, d);
+              f.binned = sum(f.binned, d);
+            }
+        }
+        r.factorised2018.push_back(f);
       }
     }
     r.years.push_back(py);

@@ -144,25 +144,20 @@ std::vector<PnnRow> pnnReportRows(const PnnResults& r) {
     // NA62's procedure (talk backup): N(own region) x f_kin, from kaonlab's samples of the mode
     for (std::size_t g = 0; g < r.groups.size() && g < r.factorised2018.size(); ++g) {
       const auto& gr = r.groups[g];
-      bool own = false;
-      for (const auto& k : gr.keys) own |= ownRegion(k) != PnnRegion::None && r.mode(k) != nullptr;
-      if (!own) continue;
+      const PnnFactorised& f = r.factorised2018[g];
+      if (!f.available) continue;
       const char* src =
           "talk backup (N_exp = N(region) x f_kin, 'the same procedure used for K+ -> mu+ nu and K+ -> pi+ pi+ pi-'); "
           "kaonlab: radiative samples added with their direct estimate";
       add(kGroupBg, gr.name + ", NA62 procedure N(own region) x f_kin, 15-45 GeV/c", gr.published2018,
-          gr.published2018Error, r.factorised2018[g].value, r.factorised2018[g].error, src);
+          gr.published2018Error, f.oneBin.value, f.oneBin.error, src);
       add(kGroupBg, gr.name + ", NA62 procedure in 5 GeV/c bins", gr.published2018, gr.published2018Error,
-          r.factorised2018Binned[g].value, r.factorised2018Binned[g].error, src);
+          f.binned.value, f.binned.error, src);
       // its two factors (one bin), for a comparison with NA62's own counts
-      std::vector<const PnnModeResult*> ms;
-      for (const auto& k : gr.keys) ms.push_back(r.mode(k));
-      FactorisedParts parts;
-      factorisedBackground(ms, y18->nK * r.config.normalisation.triggerEfficiency, 1, &parts);
-      add(kGroupBg, "  N(own m2miss region) after the selection, 2018 (" + gr.keys[0] + ")", 0, 0, parts.nOwnRegion.value,
-          parts.nOwnRegion.error, "kaonlab (no published value)");
-      add(kGroupBg, "  f_kin = control sample in R1+R2 / in the own region (" + gr.keys[0] + ")", 0, 0, parts.fKin.value,
-          parts.fKin.error, "kaonlab (no published value)");
+      add(kGroupBg, "  N(own m2miss region) after the selection, 2018 (" + gr.keys[0] + ")", 0, 0, f.parts.nOwnRegion.value,
+          f.parts.nOwnRegion.error, "kaonlab (no published value)");
+      add(kGroupBg, "  f_kin = control sample in R1+R2 / in the own region (" + gr.keys[0] + ")", 0, 0, f.parts.fKin.value,
+          f.parts.fKin.error, "kaonlab (no published value)");
     }
     add(kGroupBg, "total simulated (published total 5.28 minus upstream 3.30)", 5.28 - 3.30, 0.0,
         y18->backgroundTotal.value, y18->backgroundTotal.error, "talk backup");
@@ -268,8 +263,8 @@ std::string pnnResultsJson(const PnnResults& r) {
   j["years"] = years;
   nlohmann::json fact = nlohmann::json::object();
   for (std::size_t g = 0; g < r.groups.size() && g < r.factorised2018.size(); ++g)
-    if (r.factorised2018[g].value > 0 || r.factorised2018Binned[g].value > 0)
-      fact[r.groups[g].name] = {{"one_bin", est(r.factorised2018[g])}, {"momentum_bins", est(r.factorised2018Binned[g])}};
+    if (const PnnFactorised& f = r.factorised2018[g]; f.oneBin.value > 0 || f.binned.value > 0)
+      fact[r.groups[g].name] = {{"one_bin", est(f.oneBin)}, {"momentum_bins", est(f.binned)}};
   j["backgrounds_2018_factorised"] = fact;
   nlohmann::json checks = nlohmann::json::array();
   for (const auto& c : r.checks)
@@ -346,20 +341,19 @@ std::filesystem::path writePnnPlotData(const PnnResults& r, const std::filesyste
   const PnnYear* y18 = nullptr;
   for (const auto& y : r.years)
     if (y.name == "2018") y18 = &y;
-  for (std::size_t g = 0; g < r.groups.size() && y18; ++g)
+  for (std::size_t g = 0; g < r.groups.size() && y18; ++g) {
+    // NA62's procedure N(own region) x f_kin (one bin); null: no own region
+    const bool fact = g < r.factorised2018.size() && r.factorised2018[g].oneBin.value > 0;
     table.push_back({{"mode", r.groups[g].name},
                      {"published", r.groups[g].published2018},
                      {"published_error", r.groups[g].published2018Error},
                      {"published_upper_limit", r.groups[g].publishedIsUpperLimit},
                      {"kaonlab", y18->background[g].value},
                      {"kaonlab_error", y18->background[g].error},
-                     // NA62's procedure N(own region) x f_kin (one bin); null: no own region
-                     {"kaonlab_na62_procedure", g < r.factorised2018.size() && r.factorised2018[g].value > 0
-                                                    ? nlohmann::json(r.factorised2018[g].value)
-                                                    : nlohmann::json()},
-                     {"kaonlab_na62_procedure_error", g < r.factorised2018.size() && r.factorised2018[g].value > 0
-                                                          ? nlohmann::json(r.factorised2018[g].error)
-                                                          : nlohmann::json()}});
+                     {"kaonlab_na62_procedure", fact ? nlohmann::json(r.factorised2018[g].oneBin.value) : nlohmann::json()},
+                     {"kaonlab_na62_procedure_error",
+                      fact ? nlohmann::json(r.factorised2018[g].oneBin.error) : nlohmann::json()}});
+  }
   j["background_table_2018"] = table;
   j["signal_2018"] = y18 ? est(y18->signal) : est({});
   const auto path = dir / "pnn_plot_data.json";

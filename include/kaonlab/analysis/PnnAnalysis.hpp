@@ -267,16 +267,23 @@ struct FactorisedParts {
 Estimate factorisedBackground(const std::vector<const PnnModeResult*>& modes, double nKTimesTrigger, int bins = 1,
                               FactorisedParts* parts = nullptr);
 
+/// NA62's factorised estimate of one background group, 2018.
+struct PnnFactorised {
+  bool available = false;  ///< a mode of the group with an own region was simulated
+  /// factorisedBackground of its modes in one momentum bin and in PnnBinning::kFactorisedPBins,
+  /// plus the direct estimate of its modes without an own region (the radiative samples)
+  Estimate oneBin, binned;
+  FactorisedParts parts;   ///< the two factors of the one-bin estimate
+};
+
 struct PnnResults {
   PnnAnalysisConfig config;
   std::vector<PnnModeResult> modes;
   std::vector<PnnGroup> groups;
   std::vector<PnnYear> years;
   std::vector<PnnWeightCheck> checks;
-  /// per group: factorisedBackground of its modes, 2018, in one momentum bin and in
-  /// PnnBinning::kFactorisedPBins, plus the direct estimate of its modes without an own region
-  /// (the radiative samples); zero: no mode of the group has an own region
-  std::vector<Estimate> factorised2018, factorised2018Binned;
+  /// per group: NA62's factorised estimate, 2018 (PnnFactorised)
+  std::vector<PnnFactorised> factorised2018;
   double aEff2016Published = 0;       ///< 1 / (N_K,2016 x SES_2016)
   Estimate acceptance2018, acceptance1617;  ///< signal A_pnn (no random veto), R1+R2
   Estimate acceptanceR1, acceptanceR2;      ///< 2018 selection
