@@ -59,6 +59,13 @@ void PnnSelectionConfig::validate() const {
           control2Max <= r2Min,
       "regions", "m2miss region edges must increase");
   req(m2Sigma > 0, "m2_sigma", "must be > 0");
+  req(beamThetaCorrKick >= 0, "beam_theta_corr_kick_MeV", "must be >= 0");
+}
+
+double beamThetaCorr(const Vector3& k, const PnnSelectionConfig& c) {
+  const double sx = k.x / k.z - c.beamThetaCorrKick / k.mag() - c.beamThetaCorrMeanX;
+  const double sy = k.y / k.z - c.beamThetaCorrMeanY;
+  return std::sqrt(sx * sx + sy * sy);
 }
 
 PnnSelection::PnnSelection(const PnnSelectionConfig& cfg) : cfg_(cfg) { cfg_.validate(); }
@@ -135,6 +142,7 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev) const {
       const double pk = k.mag(), sx = k.x / k.z, sy = k.y / k.z;
       ok = pk > c.beamPMin && pk < c.beamPMax && sx > c.beamSlopeXMin && sx < c.beamSlopeXMax &&
            sy > c.beamSlopeYMin && sy < c.beamSlopeYMax;
+      if (ok && c.beamMaxThetaCorr > 0) ok = beamThetaCorr(k, c) < c.beamMaxThetaCorr;
     }
     if (!ok) fail(PnnCut::KaonMatch);
   }

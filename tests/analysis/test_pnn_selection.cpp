@@ -1,6 +1,7 @@
 // PnnSelection on hand-made RecoEvents: a good signal candidate passes, and each cut can fail.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
 #include <string>
 #include <vector>
@@ -64,6 +65,35 @@ TEST(PnnSelection, EachCutCanFail) {
     EXPECT_EQ(c.stage, static_cast<int>(cs.cut)) << cutName(cs.cut);
     EXPECT_TRUE(c.passesAllBut(bit(cs.cut)));
   }
+}
+
+// na62fw KaonDecaySelection::IsGoodCandidate: the GTK kaon's angle to the beam axis before
+// TRIM5, theta_corr = |(dx/dz - 91.3 MeV/p - 0.02 mrad, dy/dz - 0.02 mrad)|, must be below
+// 0.35 mrad, inside the dx/dz and dy/dz windows too.
+TEST(PnnSelection, BeamKaonAngleBeforeTrim5IsCutAsInNa62) {
+  const PnnSelectionConfig cfg;
+  const PnnSelection sel(cfg);
+  const double p = 75.0, kick = 0.0913 / p;  // 1.2173 mrad
+  auto kaon = [&](double sx, double sy) {
+    const double pz = p / std::sqrt(1.0 + sx * sx + sy * sy);
+    return Vector3{sx * pz, sy * pz, pz};
+  };
+  // by hand: (1.45 - 1.2173 - 0.02, 0.35 - 0.02) mrad -> 0.393 mrad; (.., 0.20 - 0.02) -> 0.279 mrad
+  EXPECT_NEAR(beamThetaCorr(kaon(1.45e-3, 0.35e-3), cfg), std::hypot(1.45e-3 - kick - 0.02e-3, 0.33e-3), 1e-12);
+  EXPECT_NEAR(beamThetaCorr(kaon(1.45e-3, 0.35e-3), cfg) * 1e3, 0.3927, 1e-3);
+  EXPECT_NEAR(beamThetaCorr(kaon(1.45e-3, 0.20e-3), cfg) * 1e3, 0.2788, 1e-3);
+
+  auto ev = test::pnnCandidate();
+  ev.tracks[0].kaonMomentum = kaon(1.45e-3, 0.35e-3);  // inside both slope windows
+  auto c = sel.classify(ev);
+  EXPECT_EQ(c.failed, bit(PnnCut::KaonMatch));
+  ev.tracks[0].kaonMomentum = kaon(1.45e-3, 0.20e-3);
+  EXPECT_TRUE(sel.classify(ev).passed());
+
+  PnnSelectionConfig off = cfg;  // <= 0 switches the cut off
+  off.beamMaxThetaCorr = 0;
+  ev.tracks[0].kaonMomentum = kaon(1.45e-3, 0.35e-3);
+  EXPECT_TRUE(PnnSelection(off).classify(ev).passed());
 }
 
 TEST(PnnSelection, StrawSegmentVetoIsPartOfTheOneTrackCutWhenEnabled) {

@@ -92,6 +92,14 @@ struct PnnSelectionConfig {
   double beamPMin = 72.7 * units::GeV, beamPMax = 77.2 * units::GeV;
   double beamSlopeXMin = 0.9e-3, beamSlopeXMax = 1.6e-3;
   double beamSlopeYMin = -0.3e-3, beamSlopeYMax = 0.4e-3;
+  /// and its direction before TRIM5 within a cone about the beam axis (na62fw
+  /// KaonDecaySelection::IsGoodCandidate, MaxThetaCorr): theta_corr =
+  /// sqrt((dx/dz - kick / p_K - mean_x)^2 + (dy/dz - mean_y)^2) < 0.35 mrad, with the code's
+  /// kick fTRIM5kick = 91.3 MeV/c and means 0.02 mrad (its meanSlopeX/Y). Part of
+  /// beamKinematics; beamMaxThetaCorr <= 0 switches it off.
+  double beamMaxThetaCorr = 0.35e-3;
+  double beamThetaCorrKick = 0.0913 * units::GeV;
+  double beamThetaCorrMeanX = 0.02e-3, beamThetaCorrMeanY = 0.02e-3;
   // fiducial decay region (§4.3: papers 105(110)-165 m, code 115-165 m)
   double zMin = 110.0 * units::m;
   double zMax = 165.0 * units::m;
@@ -138,6 +146,11 @@ struct PnnSelectionConfig {
   }
   void validate() const;  ///< throws ConfigError
 };
+
+/// NA62's corrected beam-kaon angle (na62fw KaonDecaySelection::IsGoodCandidate): the GTK
+/// kaon direction with the TRIM5 kick (c.beamThetaCorrKick / |p_K|) and the mean slopes taken
+/// out, i.e. its angle to the beam axis before TRIM5. kaonMomentum in GeV, result in rad.
+double beamThetaCorr(const Vector3& kaonMomentum, const PnnSelectionConfig& c);
 
 struct PnnClassification {
   std::uint32_t failed = 0;   ///< bit mask of failed cuts (bit(PnnCut))
