@@ -95,8 +95,9 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     u.collimatorDesign = static_cast<int>(t.integer("collimator_design", u.collimatorDesign, 2016, 2018));
     u.collimator2018ZFront = t.number("collimator_2018_z_front_m", u.collimator2018ZFront / m, 0, 1e3) * m;
     u.collimator2018ZBack = t.number("collimator_2018_z_back_m", u.collimator2018ZBack / m, 0, 1e3) * m;
-    u.collimator2018InnerHalfX = t.number("collimator_2018_inner_half_x_mm", u.collimator2018InnerHalfX / mm, 0, 1e4) * mm;
-    u.collimator2018InnerHalfY = t.number("collimator_2018_inner_half_y_mm", u.collimator2018InnerHalfY / mm, 0, 1e4) * mm;
+    u.collimator2018BoreX = t.number("collimator_2018_bore_x_mm", u.collimator2018BoreX / mm, 0, 1e4) * mm;
+    u.collimator2018BoreY = t.number("collimator_2018_bore_y_mm", u.collimator2018BoreY / mm, 0, 1e4) * mm;
+    u.collimator2018BoreRadius = t.number("collimator_2018_bore_radius_mm", u.collimator2018BoreRadius / mm, 0, 1e4) * mm;
     u.collimator2018OuterHalfX = t.number("collimator_2018_outer_half_x_mm", u.collimator2018OuterHalfX / mm, 0, 1e4) * mm;
     u.collimator2018OuterHalfY = t.number("collimator_2018_outer_half_y_mm", u.collimator2018OuterHalfY / mm, 0, 1e4) * mm;
     // second achromat: one aperture for the four dipoles (model), their kick, the scraper, GTK2

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -86,20 +87,21 @@ void DetectorConfig::validate() const {
   c.nonNegative(chanti.sigmaTime, "chanti.sigma_time_ns");
   c.nonNegative(chanti.accidentalRatePerNs, "chanti.accidental_rate");
   // upstream beam line (final collimator, TRIM5)
-  // both final-collimator designs: a block ending at or before TRIM5, an aperture inside it
-  auto collimator = [&](double zFront, double zBack, double innerX, double innerY, double outerX, double outerY,
-                        const std::string& key) {
-    c.require(zFront < zBack && zBack <= upstream.trim5Z, key + "_z_m", "need collimator front < back <= TRIM5");
-    c.positive(innerX, key + "_inner_half_x_mm");
-    c.positive(innerY, key + "_inner_half_y_mm");
-    c.require(outerX >= innerX && outerY >= innerY, key + "_outer_half_mm", "outer contour must enclose the aperture");
-  };
-  collimator(upstream.collimatorZFront, upstream.collimatorZBack, upstream.collimatorInnerHalfX,
-             upstream.collimatorInnerHalfY, upstream.collimatorOuterHalfX, upstream.collimatorOuterHalfY,
-             "upstream.collimator");
-  collimator(upstream.collimator2018ZFront, upstream.collimator2018ZBack, upstream.collimator2018InnerHalfX,
-             upstream.collimator2018InnerHalfY, upstream.collimator2018OuterHalfX, upstream.collimator2018OuterHalfY,
-             "upstream.collimator_2018");
+  // both final-collimator designs end at or before TRIM5 and have an aperture
+  c.require(upstream.collimatorZFront < upstream.collimatorZBack && upstream.collimatorZBack <= upstream.trim5Z,
+            "upstream.collimator_z_m", "need collimator front < back <= TRIM5");
+  c.positive(upstream.collimatorInnerHalfX, "upstream.collimator_inner_half_x_mm");
+  c.positive(upstream.collimatorInnerHalfY, "upstream.collimator_inner_half_y_mm");
+  c.positive(upstream.collimatorOuterHalfX, "upstream.collimator_outer_half_x_mm");
+  c.positive(upstream.collimatorOuterHalfY, "upstream.collimator_outer_half_y_mm");
+  c.require(upstream.collimator2018ZFront < upstream.collimator2018ZBack && upstream.collimator2018ZBack <= upstream.trim5Z,
+            "upstream.collimator_2018_z_m", "need collimator front < back <= TRIM5");
+  c.positive(upstream.collimator2018BoreX, "upstream.collimator_2018_bore_x_mm");
+  c.positive(upstream.collimator2018BoreY, "upstream.collimator_2018_bore_y_mm");
+  c.positive(upstream.collimator2018BoreRadius, "upstream.collimator_2018_bore_radius_mm");
+  c.require(upstream.collimator2018OuterHalfX > 0.5 * upstream.collimator2018BoreX + upstream.collimator2018BoreRadius &&
+                upstream.collimator2018OuterHalfY > std::max(0.5 * upstream.collimator2018BoreY, upstream.collimator2018BoreRadius),
+            "upstream.collimator_2018_outer_half_mm", "outer contour must enclose the bore");
   c.require(upstream.trim5Z < gtk.z[2], "upstream.trim5_z_m", "need TRIM5 < GTK3");
   c.require(upstream.collimatorDesign == 2016 || upstream.collimatorDesign == 2018, "upstream.collimator_design",
             "must be 2016 or 2018");
@@ -224,6 +226,25 @@ void DetectorConfig::validate() const {
   c.positive(beamPipe.radius, "beam_pipe.radius_mm");
   c.positive(beamPipe.muvRadius, "beam_pipe.muv_radius_mm");
   c.nonNegative(accidentals.window, "accidentals.window_ns");
+}
+
+bool UpstreamConfig::collimatorMaterial(int design, double x, double y) const {
+  if (design == 2018) {
+    if (std::abs(x) >= collimator2018OuterHalfX || std::abs(y) >= collimator2018OuterHalfY) return false;
+    // stadium bore (na62fw GigaTrackerCollimator::CreateGeometry2018): central box of half-width
+    // 0.502 x BoreX and half-height BoreY / 2, half-discs of radius BoreRadius on the x = +-BoreX / 2 axes
+    const double ax = std::abs(x), c = 0.5 * collimator2018BoreX, r = collimator2018BoreRadius;
+    const bool box = ax < 0.502 * collimator2018BoreX && std::abs(y) < 0.5 * collimator2018BoreY;
+    const bool disc = ax >= c && (ax - c) * (ax - c) + y * y < r * r;
+    return !(box || disc);
+  }
+  // Design 2016 (CreateGeometry20162017): four blocks pinwheel-wise around the hole
+  const double hx = collimatorInnerHalfX, hy = collimatorInnerHalfY, ox = collimatorOuterHalfX, oy = collimatorOuterHalfY;
+  const double cx[4] = {hx - ox, -hx - ox, ox - hx, hx + ox};
+  const double cy[4] = {hy + oy, hy - oy, -hy - oy, oy - hy};
+  for (int k = 0; k < 4; ++k)
+    if (std::abs(x - cx[k]) < ox && std::abs(y - cy[k]) < oy) return true;
+  return false;
 }
 
 }  // namespace kaonlab::detector

@@ -68,11 +68,7 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
   const bool d2018 = u.collimatorDesign == 2018;
   const double cFront = d2018 ? u.collimator2018ZFront : u.collimatorZFront;
   const double cBack = d2018 ? u.collimator2018ZBack : u.collimatorZBack;
-  const double inX = d2018 ? u.collimator2018InnerHalfX : u.collimatorInnerHalfX;
-  const double inY = d2018 ? u.collimator2018InnerHalfY : u.collimatorInnerHalfY;
-  const double outX = d2018 ? u.collimator2018OuterHalfX : u.collimatorOuterHalfX;
-  const double outY = d2018 ? u.collimator2018OuterHalfY : u.collimatorOuterHalfY;
-  auto inCollimatorBlock = [&](const Vector3& v) { return inBox(v, outX, outY) && !inBox(v, inX, inY); };
+  auto inCollimatorBlock = [&](const Vector3& v) { return u.collimatorMaterial(u.collimatorDesign, v.x, v.y); };
   if (st.x.z >= cFront && st.x.z <= cBack && inCollimatorBlock(st.x)) return stop(UpstreamPassage::Stop::Collimator);
   for (double zf : {cFront, cBack}) {
     if (zf <= st.x.z) continue;

@@ -42,14 +42,15 @@ TEST(PnnUpstream, ForcedAccidentalAgreesWithBruteForce) {
   PnnAnalysisConfig cfg = baseConfig();
   cfg.generator.beam.rate *= 3.0;
   PnnUpstreamConfig up;
-  up.events = 1100000;  // (NA62's K-pi matching rejects ambiguous matches at this rate)
+  up.events = 2000000;  // (NA62's K-pi matching rejects ambiguous matches at this rate; NA62's
+                        // collimator geometries absorb most pions that passed around the 2016 block)
   up.forcedTracks = 4;
   const auto variants = defaultUpstreamVariants(cfg.selection);
   const PnnUpstreamResult r = runPnnUpstream(cfg, up, {variants.back()});
   EXPECT_NEAR(r.meanPileup, 5.4, 1e-9);
   const auto& v = r.variants[0];
-  ASSERT_GT(v.bruteForce[0].n, 300);
-  ASSERT_GT(v.weighted[0].n, 300);
+  ASSERT_GT(v.bruteForce[0].n, 150);
+  ASSERT_GT(v.weighted[0].n, 150);
   const double bf = v.bruteForce[0].w, w = v.weighted[0].w;
   const double sigma = std::hypot(v.bruteForce[0].error(), v.weighted[0].error());
   RecordProperty("weighted_over_brute_force", std::to_string(w / bf));
@@ -98,13 +99,13 @@ TEST(PnnUpstream, Trim5BoxCutRemovesThePionsFromTheCollimatorAperture) {
   PnnSelectionConfig box = none;
   box.trim5BoxCut = true;
   PnnUpstreamConfig up;
-  up.events = 300000;
+  up.events = 800000;  // (NA62's collimator geometries absorb most achromat pions)
   up.forcedTracks = 4;
   const PnnUpstreamResult r =
       runPnnUpstream(cfg, up, {{"no upstream cuts", none, kLate, {}, {}}, {"box cut only", box, kLate, {}, {}}});
   const auto& a = r.variants[0];
   const auto& b = r.variants[1];
-  ASSERT_GT(a.weighted[0].n, 100);
+  ASSERT_GT(a.weighted[0].n, 60);  // (99 events: most pions of the match sample come through the hole)
   RecordProperty("box_cut_survival", std::to_string(b.weighted[0].w / a.weighted[0].w));
   EXPECT_LT(b.weighted[0].w, 0.01 * a.weighted[0].w);
 }
@@ -182,13 +183,14 @@ TEST(PnnUpstream, BiasedSamplingAgreesWithUnbiased) {
   // Region (90% of the decays downstream of BEND 4B) and mode (K+ -> mu+ nu x 0.1) importance
   // sampling against the plain decay law with modes by BR: two independent samples, the same
   // weighted sums within errors. Variants: the match sample (kinematics, KTAG, GTK match,
-  // vertex) and the match sample with the GTK3 area/hit cuts, whose survivors come from the
-  // achromat (pi+ displaced vertically by BEND 5/6, outside GTK3).
+  // vertex) and the match sample with the CHANTI veto, whose survivors come from the achromat
+  // (pi+ displaced vertically by BEND 5/6 outside the CHANTI rings; with NA62's collimator
+  // geometries few also pass the GTK3 area/hit cuts: 12 of 550 k biased decays).
   PnnAnalysisConfig cfg = baseConfig();
   const auto variants = defaultUpstreamVariants(cfg.selection);
   std::vector<PnnUpstreamVariant> vs;
   for (const auto& v : variants)
-    if (v.name.find("GTK3 area and hits") != std::string::npos) vs.push_back(v);
+    if (v.name.find("CHANTI (iv) only") != std::string::npos) vs.push_back(v);
   vs.push_back(variants.back());
   ASSERT_EQ(vs.size(), 2u);
   PnnUpstreamConfig biased;
@@ -204,8 +206,8 @@ TEST(PnnUpstream, BiasedSamplingAgreesWithUnbiased) {
   for (std::size_t k = 0; k < vs.size(); ++k) {
     const auto& wa = a.variants[k].weighted[0];
     const auto& wb = b.variants[k].weighted[0];
-    ASSERT_GT(wa.n, 100) << vs[k].name;
-    ASSERT_GT(wb.n, 100) << vs[k].name;
+    ASSERT_GT(wa.n, 50) << vs[k].name;  // (the plain sample: ~60 events after the CHANTI veto)
+    ASSERT_GT(wb.n, 50) << vs[k].name;
     const double ra = wa.w / a.sumFiducial, rb = wb.w / b.sumFiducial;
     const double sigma = std::hypot(wa.error() / a.sumFiducial, wb.error() / b.sumFiducial);
     RecordProperty("biased_over_plain_" + std::to_string(k), std::to_string(ra / rb));

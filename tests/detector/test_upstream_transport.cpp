@@ -46,14 +46,16 @@ TEST(UpstreamTransport, Trim5KickAngleIsPtOverP) {
 }
 
 TEST(UpstreamTransport, FinalCollimatorAbsorbsOutsideItsAperture) {
-  // "Design 2016": aperture 66 x 33 mm^2, outer 100 x 100 mm^2, 100.255 - 101.255 m.
+  // "Design 2016": four 100 x 100 mm^2 blocks pinwheel-wise around the 66 x 33 mm^2 hole
+  // (na62fw GigaTrackerCollimator::CreateGeometry20162017), 100.255 - 101.255 m.
   const double z = 99.6 * units::m;
   struct Case {
     double x, y;
     bool absorbed;
   };
   const Case cases[] = {{0, 0, false},   {32, 0, false},  {34, 0, true},  {0, 16, false}, {0, 17, true},
-                        {45, 45, true},  {-40, 10, true}, {60, 0, false}, {0, -55, false}};
+                        {45, 45, true},  {-40, 10, true}, {60, 0, true},  {0, -55, true}, {0, 110, true},
+                        {0, 120, false}, {100, 100, false}, {140, 0, false}};
   for (const auto& c : cases) {
     const UpstreamPassage up = sim().transportUpstream(pdg::kPiPlus, pion(20), {c.x, c.y, z});
     EXPECT_EQ(up.absorbed, c.absorbed) << c.x << " " << c.y;
@@ -65,6 +67,34 @@ TEST(UpstreamTransport, FinalCollimatorAbsorbsOutsideItsAperture) {
   EXPECT_TRUE(d.inCollimator);
   // photons are absorbed too
   EXPECT_TRUE(sim().transportUpstream(pdg::kPhoton, {0, 0, 10, 10}, {40, 0, z}).inCollimator);
+}
+
+TEST(UpstreamTransport, FinalCollimatorGeometriesAreNa62s) {
+  // na62fw NA62MC GigaTrackerCollimator.cc with the [FW-GTK] numbers, by hand.
+  const UpstreamConfig u;
+  // Design 2016: blocks centred (-17, 66.5), (-83, -33.5), (17, -66.5), (83, 33.5) mm, half 50
+  struct P {
+    double x, y;
+    bool material;
+  };
+  const P d16[] = {{0, 0, false},     {32.9, 16.4, false}, {-32.9, -16.4, false}, {33.1, 0, true},
+                   {0, 16.6, true},   {-66.9, 116.4, true}, {-67.1, 60, false},    {33.1, 83.4, true},
+                   {33.1, 83.6, false}, {132.9, -16.4, true}, {133.1, 0, false},    {-132.9, -83.4, true},
+                   {-100, 20, false}, {100, -20, false},   {-20, -116.4, true},   {0, 116.6, false}};
+  for (const auto& p : d16) EXPECT_EQ(u.collimatorMaterial(2016, p.x, p.y), p.material) << "2016 " << p.x << " " << p.y;
+  // Design 2018 (TCX): stadium bore |y| < 20 mm, |x| < 18.25 + sqrt(20^2 - y^2), box half-width
+  // 0.502 x 36.5 = 18.323 mm; iron out to +-900 x +-850 mm
+  const P d18[] = {{0, 0, false},        {38.2, 0, false},   {38.3, 0, true},       {0, 19.9, false},
+                   {0, 20.1, true},      {18.25 + 12.0, 15.9, false}, {18.25 + 12.1, 16.1, true},
+                   {18.3, 19.99, false}, {-30, -13.5, false}, {0, 32, true},         {100, 100, true},
+                   {899, 849, true},     {901, 0, false},    {0, 851, false}};
+  for (const auto& p : d18) EXPECT_EQ(u.collimatorMaterial(2018, p.x, p.y), p.material) << "2018 " << p.x << " " << p.y;
+  // the beam spot at GTK3 (60.8 x 27.0 mm^2) fits through both
+  for (double x : {-30.4, 30.4})
+    for (double y : {-13.5, 13.5}) {
+      EXPECT_FALSE(u.collimatorMaterial(2016, x, y));
+      EXPECT_FALSE(u.collimatorMaterial(2018, x, y));
+    }
 }
 
 TEST(UpstreamTransport, Gtk3AndChantiSeeOwnChargedParticles) {
@@ -185,15 +215,20 @@ TEST(UpstreamTransport, NominalBeamFollowsTheAchromat) {
 TEST(UpstreamTransport, SlowPionFromTheAchromatPassesAroundTheDesign2016CollimatorOnly) {
   // a 30 GeV/c pi+ on the beam orbit between BEND 4B and 5 (y = -60 mm, parallel) is bent by
   // BEND 5 and back by BEND 6 (thick lenses: displacement kick/p x 3.6 m = 150 mm) and leaves
-  // the achromat parallel at y = -60 + 150 = +90 mm: above the 100 x 100 mm^2 Design 2016
-  // block, inside the +-850 mm Design 2018 block (na62-detector.md 1.2 [FW-GTK])
-  const Vector3 start(0, -60, 93.0 * units::m);
+  // the achromat parallel at y = -60 + 150 = +90 mm. On the axis (x = 0) the Design 2016 block
+  // above the hole (x -67...33, y 16.5...116.5 mm) stops it; at x = 36 mm it passes through the
+  // open notch between that block and the right one (x 33...133, y up to 83.5 mm) -- NA62's
+  // pinwheel geometry (na62fw GigaTrackerCollimator.cc); the Design 2018 iron (+-850 mm) stops
+  // both (na62-detector.md 1.2 [FW-GTK])
+  const Vector3 start(36, -60, 93.0 * units::m);
   const UpstreamPassage a = sim().transportUpstream(pdg::kPiPlus, pion(30), start);
   ASSERT_FALSE(a.absorbed);
   EXPECT_NEAR(a.collimatorPosition.y, -60.0 + 1.2508 / 30.0 * 3600.0, 0.5);
   EXPECT_NEAR(a.momentum.y / a.momentum.z, 0.0, 1e-9);
   EXPECT_FALSE(a.gtk3);  // y = 90 mm: outside the GTK3 sensor
   EXPECT_NE(a.chantiMask, 0);  // and inside the CHANTI rings (|y| < 150 mm)
+  const UpstreamPassage onAxis = sim().transportUpstream(pdg::kPiPlus, pion(30), Vector3(0, -60, 93.0 * units::m));
+  EXPECT_TRUE(onAxis.inCollimator);
   DetectorConfig c2018;
   c2018.upstream.collimatorDesign = 2018;
   const FastSimulation s2018(c2018, generator::BeamConfig{});

@@ -93,26 +93,38 @@ struct UpstreamConfig {
   /// GTK2 sensor centre (the sensor size is gtk.halfWidthX/halfHeightY): y = -60 mm, §1.2/§1.3.
   double gtk2CentreY = -60.0 * mm;
   /// Final collimator COLL 6/7 (XCHV101101): which design the transport uses (2016 or 2018).
-  /// "Design 2016" (runs up to 8801: 2016, 2017, 2018 S1), §1.2 [FW-GTK], [FW-BEATCH]: iron block,
-  /// inner aperture 66 x 33 mm^2, outer 100 x 100 mm^2, 1 m long, downstream end 101.255 m.
-  /// "Design 2018" (runs 8802-9466, 2018 S2), [FW-GTK] GigaTracker-Collimator.run008802-009466.dat:
-  /// "Outer 234.6 20.0 1200.0, Inner 36.5 40.0 1200.0, Position 101410" with a GDML shape; the
-  /// GDML (GigaTracker-CollimatorGDML...gdml, read in session 4) is a steel part 300 mm thick with
-  /// a transverse extent of +-900 mm (horizontal) x +-850 mm (vertical) and a 235.2 mm radius
-  /// bore that houses the 234.6 mm collimator insert. Model: the inner numbers are half-sizes
-  /// (as full sizes 36.5 mm would be narrower than the 60 mm beam), the block is black over its
-  /// 1.2 m length out to +-900 x +-850 mm, and 101.410 m is its downstream end (the 2016
-  /// convention). Particles crossing the block at either face are absorbed (no scattering, no
-  /// punch-through); outside the outer contour they pass.
+  /// Both geometries are NA62's own Geant4 ones (na62fw NA62MC/GigaTracker/src/
+  /// GigaTrackerCollimator.cc, session 11), with the numbers of [FW-GTK]
+  /// GigaTracker-Collimator*.dat (§1.2) and NA62's z convention (the file's "Position" is the
+  /// downstream end: GigaTrackerParameterTools::SetGigaTrackerCollimatorPosition subtracts half
+  /// the length). Particles crossing material at either face are absorbed (black absorber: no
+  /// scattering, no punch-through); see collimatorMaterial().
+  /// "Design 2016" (runs up to 8801: 2016, 2017, 2018 S1): "Outer 100 100 1000, Inner 66 33",
+  /// CreateGeometry20162017: four iron blocks of 2 outerHalf (100 x 100 mm^2) placed pinwheel-wise
+  /// around the 2 innerHalf (66 x 33 mm^2) hole, centres (hx - ox, hy + oy), (-hx - ox, hy - oy),
+  /// (ox - hx, -hy - oy), (hx + ox, oy - hy) with h = inner, o = outer half-sizes: the iron
+  /// reaches |x| = 133, |y| = 116.5 mm with an open notch at each corner. 1 m long, downstream end
+  /// 101.255 m.
   int collimatorDesign = 2016;
   double collimatorZFront = 100.255 * m;
   double collimatorZBack = 101.255 * m;
-  double collimatorInnerHalfX = 33.0 * mm, collimatorInnerHalfY = 16.5 * mm;
-  double collimatorOuterHalfX = 50.0 * mm, collimatorOuterHalfY = 50.0 * mm;
+  double collimatorInnerHalfX = 33.0 * mm, collimatorInnerHalfY = 16.5 * mm;  ///< the hole
+  double collimatorOuterHalfX = 50.0 * mm, collimatorOuterHalfY = 50.0 * mm;  ///< each of the four blocks
+  /// "Design 2018" (TCX, runs 8802-9466, 2018 S2): "Outer 234.6 20.0 1200.0, Inner 36.5 40.0
+  /// 1200.0, Position 101410", CreateGeometry2018: a steel tube of radius 1.05 x 234.6 mm whose
+  /// bore is a stadium: the box |x| < 0.502 x 36.5, |y| < 40 / 2 mm plus half-discs of radius
+  /// 20 mm (the "Outer" y) centred at x = +-36.5 / 2 mm, i.e. |y| < 20 mm and |x| < 38.25 mm on
+  /// the axis; around the tube, Fe rings (GDML, read in session 4) out to +-900 x +-850 mm,
+  /// 4 x 300 mm long. Downstream end 101.410 m.
   double collimator2018ZFront = 100.210 * m;
   double collimator2018ZBack = 101.410 * m;
-  double collimator2018InnerHalfX = 36.5 * mm, collimator2018InnerHalfY = 40.0 * mm;
+  double collimator2018BoreX = 36.5 * mm;       ///< "Inner" x: distance of the half-disc centres
+  double collimator2018BoreY = 40.0 * mm;       ///< "Inner" y: height of the central box
+  double collimator2018BoreRadius = 20.0 * mm;  ///< "Outer" y: radius of the half-discs
   double collimator2018OuterHalfX = 900.0 * mm, collimator2018OuterHalfY = 850.0 * mm;
+  /// True where the final collimator of `design` (2016 or 2018) has material at the transverse
+  /// position (x, y) (mm, beam axis at 0): the geometries described above.
+  bool collimatorMaterial(int design, double x, double y) const;
   /// TRIM5 as a thin p_T kick at its centre, towards +x for positive particles, |p| kept:
   /// 0.3 x 0.7505 T x 0.4 m = 0.090 GeV/c, centre 101.8 m, §1.2 [FW-GTK], [FW-GA], [FW-BEATCH].
   double trim5Z = 101.800 * m;
