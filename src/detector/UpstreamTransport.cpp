@@ -2,6 +2,7 @@
 // second achromat (BEND 4A/4B, scraper, GTK2, BEND 5/6), final collimator, TRIM5, GTK3 and CHANTI. docs/detector.md "Upstream transport".
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "kaonlab/core/ParticleData.hpp"
 #include "kaonlab/detector/FastSimulation.hpp"
@@ -28,11 +29,90 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
     r.momentum = st.p;
     return r;
   };
-  // move to z (downstream of the current position) through the dipole fields and TRIM5
+  // move to z (downstream of the current position) with the dipole fields everywhere in their
+  // z ranges (used between and up to the dipoles, where the particle is field-free, and for the
+  // beam-like part of a dipole crossing); TRIM5 is applied by hand below (field region, iron)
   auto moveTo = [&](double z) {
     if (z <= st.x.z) return false;
-    beamline::propagate(st, z, q, u.dipoles, u.trim5Z, u.trim5Kick);
+    beamline::propagate(st, z, q, u.dipoles, u.trim5Z, 0.0);
     return st.p.z > 0;
+  };
+  // one step of length dz through a uniform field (dp_y/dz = c) or none (c = 0), |p| kept
+  const double pMag = st.p.mag();
+  auto step = [&](double dz, double c) {
+    const double pz = st.p.z;
+    st.x = {st.x.x + st.p.x / pz * dz, st.x.y + st.p.y / pz * dz + 0.5 * c / pz * dz * dz, st.x.z + dz};
+    st.p.y += c * dz;
+    const double pt2 = st.p.x * st.p.x + st.p.y * st.p.y;
+    st.p.z = pt2 < pMag * pMag ? std::sqrt(pMag * pMag - pt2) : 0.0;
+    return st.p.z > 0;
+  };
+  // smallest t > tiny with a + b t + k t^2 / 2 = h (or +inf)
+  auto firstRoot = [](double a, double b, double k, double h) {
+    constexpr double tiny = 1e-9;
+    double best = std::numeric_limits<double>::infinity();
+    auto take = [&](double t) {
+      if (t > tiny && t < best) best = t;
+    };
+    if (std::abs(k) < 1e-300) {
+      if (b != 0) take((h - a) / b);
+      return best;
+    }
+    const double disc = b * b - 2.0 * k * (a - h);
+    if (disc < 0) return best;
+    const double sq = std::sqrt(disc);
+    take((-b + sq) / k);
+    take((-b - sq) / k);
+    return best;
+  };
+  // a dipole crossing (NA62's MCB, core/BeamLine.hpp): the field acts only inside the field
+  // region |x| < halfX, |y - axis| < halfY; between entering and leaving it the particle
+  // drifts straight in the gap; the yoke iron absorbs (checked at the ends of every piece and
+  // at its middle)
+  auto crossDipole = [&](const beamline::Dipole& d) -> bool {
+    if (st.x.z < d.zStart() && (!moveTo(d.zStart()) || beamline::mcbIron(d, st.x.x, st.x.y))) return false;
+    const double c = q * d.kickY / d.length;
+    for (int piece = 0; piece < 8 && st.x.z < d.zEnd; ++piece) {
+      const double left = d.zEnd - st.x.z;
+      const double tx = st.p.x / st.p.z, ty = st.p.y / st.p.z, k = c / st.p.z;
+      const double y0 = st.x.y - d.yAxis;
+      bool inField = d.halfX <= 0;
+      double len = left;
+      if (!inField) {
+        // inside (a small step ahead, so that a boundary point counts on the side it moves to)
+        constexpr double ahead = 1e-6;
+        const double xa = st.x.x + tx * ahead, ya = y0 + ty * ahead + 0.5 * k * ahead * ahead;
+        inField = std::abs(xa) < d.halfX && std::abs(ya) < d.halfY;
+        if (inField) {  // until the parabola leaves the region
+          len = std::min({len, firstRoot(st.x.x, tx, 0.0, d.halfX), firstRoot(st.x.x, tx, 0.0, -d.halfX),
+                          firstRoot(y0, ty, k, d.halfY), firstRoot(y0, ty, k, -d.halfY)});
+        } else {  // straight until it enters the region (both coordinates inside)
+          auto window = [](double a, double b, double h, double& lo, double& hi) {
+            if (b == 0) {
+              lo = std::abs(a) < h ? 0.0 : std::numeric_limits<double>::infinity();
+              hi = std::numeric_limits<double>::infinity();
+              return;
+            }
+            const double t1 = (-h - a) / b, t2 = (h - a) / b;
+            lo = std::min(t1, t2), hi = std::max(t1, t2);
+          };
+          double lx, hx, ly, hy;
+          window(st.x.x, tx, d.halfX, lx, hx);
+          window(y0, ty, d.halfY, ly, hy);
+          const double enter = std::max({lx, ly, 0.0}), exit = std::min(hx, hy);
+          if (enter < exit && enter > 1e-9) len = std::min(len, enter);
+        }
+      }
+      const double mid = 0.5 * len;
+      const double cf = inField ? c : 0.0;
+      const beamline::State before = st;
+      if (!step(mid, cf)) return false;
+      if (beamline::mcbIron(d, st.x.x, st.x.y)) return false;
+      if (!step(len - mid, cf)) return false;
+      if (beamline::mcbIron(d, st.x.x, st.x.y)) return false;
+      if (st.x.z <= before.x.z) break;
+    }
+    return st.x.z >= d.zEnd - 1e-6;
   };
   auto inBox = [](const Vector3& v, double hx, double hy, double y0 = 0) {
     return std::abs(v.x) < hx && std::abs(v.y - y0) < hy;
@@ -57,11 +137,8 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
       }
     }
     if (d.zEnd <= st.x.z) continue;
-    for (double f : {0.0, 0.25, 0.5, 0.75, 1.0}) {
-      const double z = std::max(st.x.z, d.zStart() + f * d.length);
-      if (z > st.x.z && !moveTo(z)) return stop(UpstreamPassage::Stop::Backwards);
-      if (d.halfX > 0 && !inBox(st.x, d.halfX, d.halfY, d.yAxis)) return stop(UpstreamPassage::Stop::Dipole);
-    }
+    if (st.x.z >= d.zStart() && beamline::mcbIron(d, st.x.x, st.x.y)) return stop(UpstreamPassage::Stop::Dipole);
+    if (!crossDipole(d)) return stop(st.p.z > 0 ? UpstreamPassage::Stop::Dipole : UpstreamPassage::Stop::Backwards);
   }
   // final collimator of the selected design: absorbed when inside the block at a face
   // downstream of the start (or at the start itself when produced inside the block's z range)
@@ -76,9 +153,32 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
     if (inCollimatorBlock(st.x)) return stop(UpstreamPassage::Stop::Collimator);
     if (zf == cBack) r.collimatorPosition = st.x;
   }
-  // TRIM5: thin p_T kick in x, |p| kept (towards +x for positive particles), applied by moveTo
-  if (moveTo(u.trim5Z)) r.trim5Position = st.x;
-  else if (st.p.z <= 0) return stop(UpstreamPassage::Stop::Backwards);
+  // TRIM5 (NA62's MDX geometry, DetectorConfig): iron frame at both faces, a thin p_T kick in x
+  // at the centre (towards +x for positive particles, |p| kept) inside the field region only
+  auto inTrim5Iron = [&](const Vector3& v) {
+    return inBox(v, u.trim5OuterHalf, u.trim5OuterHalf) && !inBox(v, u.trim5GapHalf, u.trim5GapHalf);
+  };
+  const double t5Front = u.trim5Z - 0.5 * u.trim5Length, t5Back = u.trim5Z + 0.5 * u.trim5Length;
+  if (st.x.z >= t5Front && st.x.z <= t5Back && inTrim5Iron(st.x)) return stop(UpstreamPassage::Stop::Trim5);
+  if (t5Front > st.x.z) {
+    if (!moveTo(t5Front)) return stop(UpstreamPassage::Stop::Backwards);
+    if (inTrim5Iron(st.x)) return stop(UpstreamPassage::Stop::Trim5);
+  }
+  if (moveTo(u.trim5Z)) {
+    r.trim5Position = st.x;
+    if (q != 0 && inBox(st.x, u.trim5FieldHalfX, u.trim5FieldHalfY)) {
+      st.p.x += q * u.trim5Kick;
+      const double pt2 = st.p.x * st.p.x + st.p.y * st.p.y;
+      if (pt2 >= pMag * pMag) return stop(UpstreamPassage::Stop::Backwards);
+      st.p.z = std::sqrt(pMag * pMag - pt2);
+    }
+  } else if (st.p.z <= 0) {
+    return stop(UpstreamPassage::Stop::Backwards);
+  }
+  if (t5Back > st.x.z) {
+    if (!moveTo(t5Back)) return stop(UpstreamPassage::Stop::Backwards);
+    if (inTrim5Iron(st.x)) return stop(UpstreamPassage::Stop::Trim5);
+  }
   // GTK3 sensor
   if (moveTo(cfg_.gtk.z[2]) && q != 0 && inBox(st.x, cfg_.gtk.halfWidthX, cfg_.gtk.halfHeightY)) {
     r.gtk3 = true;

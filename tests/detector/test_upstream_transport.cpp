@@ -49,17 +49,22 @@ TEST(UpstreamTransport, FinalCollimatorAbsorbsOutsideItsAperture) {
   // "Design 2016": four 100 x 100 mm^2 blocks pinwheel-wise around the 66 x 33 mm^2 hole
   // (na62fw GigaTrackerCollimator::CreateGeometry20162017), 100.255 - 101.255 m.
   const double z = 99.6 * units::m;
+  // What passes the collimator outside its hole meets the TRIM5 iron (|x|, |y| < 300 mm around
+  // the 100 x 100 mm^2 gap, na62fw GigaTrackerMDXMagnet.cc) unless it is beyond 300 mm.
   struct Case {
     double x, y;
-    bool absorbed;
+    bool inCollimator, inTrim5;
   };
-  const Case cases[] = {{0, 0, false},   {32, 0, false},  {34, 0, true},  {0, 16, false}, {0, 17, true},
-                        {45, 45, true},  {-40, 10, true}, {60, 0, true},  {0, -55, true}, {0, 110, true},
-                        {0, 120, false}, {100, 100, false}, {140, 0, false}};
+  const Case cases[] = {{0, 0, false, false},    {32, 0, false, false},   {34, 0, true, false},
+                        {0, 16, false, false},   {0, 17, true, false},    {45, 45, true, false},
+                        {-40, 10, true, false},  {60, 0, true, false},    {0, -55, true, false},
+                        {0, 110, true, false},   {0, 120, false, true},   {100, 100, false, true},
+                        {140, 0, false, true},   {310, 0, false, false},  {0, -320, false, false}};
   for (const auto& c : cases) {
     const UpstreamPassage up = sim().transportUpstream(pdg::kPiPlus, pion(20), {c.x, c.y, z});
-    EXPECT_EQ(up.absorbed, c.absorbed) << c.x << " " << c.y;
-    EXPECT_EQ(up.inCollimator, c.absorbed) << c.x << " " << c.y;
+    EXPECT_EQ(up.absorbed, c.inCollimator || c.inTrim5) << c.x << " " << c.y;
+    EXPECT_EQ(up.inCollimator, c.inCollimator) << c.x << " " << c.y;
+    EXPECT_EQ(up.stop == UpstreamPassage::Stop::Trim5, c.inTrim5) << c.x << " " << c.y;
   }
   // diverging into the block between the faces is caught at the back face: x = 20 mm at the
   // front, +15 mrad -> 35 mm at the back (outside the 33 mm half-aperture)
@@ -98,7 +103,7 @@ TEST(UpstreamTransport, FinalCollimatorGeometriesAreNa62s) {
 }
 
 TEST(UpstreamTransport, Gtk3AndChantiSeeOwnChargedParticles) {
-  const double z = 101.9 * units::m;  // after TRIM5: straight lines
+  const double z = 102.05 * units::m;  // after TRIM5 (101.6-102.0 m): straight lines
   // inside the GTK3 sensor (60.8 x 27 mm^2) and the CHANTI hole (95 x 65 mm^2): GTK3 hit only
   UpstreamPassage a = sim().transportUpstream(pdg::kPiPlus, pion(20), {10, 5, z});
   EXPECT_TRUE(a.gtk3);
@@ -110,7 +115,7 @@ TEST(UpstreamTransport, Gtk3AndChantiSeeOwnChargedParticles) {
   // x = 60 mm: in the six CHANTI rings (47.5 < |x| < 150 mm)
   a = sim().transportUpstream(pdg::kPiPlus, pion(20), {60, 0, z});
   EXPECT_EQ(a.chantiMask, 0x3F);
-  // leaving the hole: 40 mm at 101.9 m with +10 mrad reaches 47.5 mm at 102.65 m, i.e.
+  // leaving the hole: 40 mm at 102.05 m with +10 mrad reaches 47.5 mm at 102.80 m, i.e.
   // between stations 3 (102.600 m) and 4 (102.830 m): stations 4, 5, 6 fire
   a = sim().transportUpstream(pdg::kPiPlus, pion(20, 10e-3), {40, 0, z});
   EXPECT_EQ(a.chantiMask, 0x38);
@@ -144,7 +149,7 @@ TEST(UpstreamTransport, KaonDecayedUpstreamHasNoGtkTrackAndItsPionItsOwnSignals)
   EXPECT_EQ(d.nGtk, 1u);
   EXPECT_EQ(d.nGtk3Hits, 0u);
   // a pi+ into the CHANTI rings: own CHANTI hits (truth-linked), seen by the reconstruction's veto
-  ev.decayVertex = {0, 0, 101900, 0};
+  ev.decayVertex = {0, 0, 102050, 0};  // after TRIM5 (its iron frame would absorb it at 60 mm)
   ev.particles[0].p = pion(30, 0, 0);
   ev.decayVertex.px = 60;
   s.simulate(ev, d);
@@ -212,35 +217,66 @@ TEST(UpstreamTransport, NominalBeamFollowsTheAchromat) {
   EXPECT_DOUBLE_EQ(g.x.y, 0.0);
 }
 
-TEST(UpstreamTransport, SlowPionFromTheAchromatPassesAroundTheDesign2016CollimatorOnly) {
-  // a 30 GeV/c pi+ on the beam orbit between BEND 4B and 5 (y = -60 mm, parallel) is bent by
-  // BEND 5 and back by BEND 6 (thick lenses: displacement kick/p x 3.6 m = 150 mm) and leaves
-  // the achromat parallel at y = -60 + 150 = +90 mm. On the axis (x = 0) the Design 2016 block
-  // above the hole (x -67...33, y 16.5...116.5 mm) stops it; at x = 36 mm it passes through the
-  // open notch between that block and the right one (x 33...133, y up to 83.5 mm) -- NA62's
-  // pinwheel geometry (na62fw GigaTrackerCollimator.cc); the Design 2018 iron (+-850 mm) stops
-  // both (na62-detector.md 1.2 [FW-GTK])
-  const Vector3 start(36, -60, 93.0 * units::m);
-  const UpstreamPassage a = sim().transportUpstream(pdg::kPiPlus, pion(30), start);
+TEST(UpstreamTransport, AchromatDipolesHaveNa62sFieldRegionAndYoke) {
+  // NA62's MCB (na62fw GigaTrackerMCBMagnet.cc, core/BeamLine.hpp): the field fills |x| < 40,
+  // |y - axis| < 80 mm only; a 100 mm wide gap around it is field-free; the sides (|x| > 50 mm
+  // up to v = 102 mm) are iron. BEND 6 (96.96-99.46 m, axis 0, yoke up, kick -1.251 GeV/c).
+  const double z0 = 96.9 * units::m;
+  const double kick = 1.2508 / 30.0;  // rad for a 30 GeV/c pi+
+  // inside the field region: the full kick downwards
+  UpstreamPassage a = sim().transportUpstream(pdg::kPiPlus, pion(30), {0, 20, z0});
+  ASSERT_NE(a.stop, UpstreamPassage::Stop::Dipole);
+  EXPECT_NEAR(a.momentum.y / a.momentum.z, -kick, 1e-4);
+  // 20 mm above the field region (the gap): straight through
+  a = sim().transportUpstream(pdg::kPiPlus, pion(30), {0, 100, z0});
+  EXPECT_NE(a.stop, UpstreamPassage::Stop::Dipole);
+  EXPECT_NEAR(a.momentum.y / a.momentum.z, 0.0, 1e-12);
+  // in the gap beside the field (40 < |x| < 50 mm): straight; in the side iron (|x| > 50 mm): absorbed
+  DetectorConfig noTrim5;  // (TRIM5's iron frame would stop these further down)
+  noTrim5.upstream.trim5OuterHalf = noTrim5.upstream.trim5GapHalf;
+  const FastSimulation s(noTrim5, generator::BeamConfig{});
+  a = s.transportUpstream(pdg::kPiPlus, pion(30), {45, 0, z0});
+  EXPECT_NE(a.stop, UpstreamPassage::Stop::Dipole);
+  EXPECT_NEAR(a.momentum.y / a.momentum.z, 0.0, 1e-12);
+  EXPECT_EQ(s.transportUpstream(pdg::kPiPlus, pion(30), {55, 0, z0}).stop, UpstreamPassage::Stop::Dipole);
+  // leaving the field region half-way: the parabola is cut where |y| = 80 mm. A negative pion
+  // with +40 mrad enters at y = 60 + 0.04 x 60 = 62.4 mm and is kicked upwards:
+  // y = 62.4 + 0.04 dz + k dz^2 / 2 reaches 80 mm after dz ~ 0.41 m; then it goes straight
+  const double slope0 = 0.04;
+  a = s.transportUpstream(-pdg::kPiPlus, pion(30, 0, slope0), {0, 60, z0});
+  const double k = kick / 2500.0;  // d(slope)/dz inside the field (per mm)
+  const double y0 = 60.0 + slope0 * 60.0;
+  const double dz = (-slope0 + std::sqrt(slope0 * slope0 + 2.0 * k * (80.0 - y0))) / k;  // reaches y = 80
+  ASSERT_LT(dz, 2500.0 - 60.0);
+  EXPECT_NEAR(a.momentum.y / a.momentum.z, slope0 + k * dz, 2e-4);
+}
+
+TEST(UpstreamTransport, PionThroughTheDesign2016NotchEndsInTrim5) {
+  // a 30 GeV/c pi+ leaving the achromat parallel at x = 36, y = 90 mm passes the open notch
+  // of the Design 2016 pinwheel between the block above the hole (x -67...33, y 16.5...116.5
+  // mm) and the right one (x 33...133, y up to 83.5 mm) (na62fw GigaTrackerCollimator.cc) and
+  // ends in the TRIM5 iron (|y| 50...300 mm around its gap, GigaTrackerMDXMagnet.cc); without
+  // that iron it reaches the tank through the CHANTI rings; on the axis (x = 0) the block stops
+  // it; the Design 2018 iron (+-850 mm) stops both (na62-detector.md 1.2 [FW-GTK])
+  const Vector3 start(36, 90, 99.6 * units::m);
+  EXPECT_EQ(sim().transportUpstream(pdg::kPiPlus, pion(30), start).stop, UpstreamPassage::Stop::Trim5);
+  DetectorConfig noTrim5;
+  noTrim5.upstream.trim5OuterHalf = noTrim5.upstream.trim5GapHalf;
+  const FastSimulation sNoTrim5(noTrim5, generator::BeamConfig{});
+  const UpstreamPassage a = sNoTrim5.transportUpstream(pdg::kPiPlus, pion(30), start);
   ASSERT_FALSE(a.absorbed);
-  EXPECT_NEAR(a.collimatorPosition.y, -60.0 + 1.2508 / 30.0 * 3600.0, 0.5);
-  EXPECT_NEAR(a.momentum.y / a.momentum.z, 0.0, 1e-9);
-  EXPECT_FALSE(a.gtk3);  // y = 90 mm: outside the GTK3 sensor
+  EXPECT_NEAR(a.collimatorPosition.y, 90.0, 1e-9);
+  EXPECT_FALSE(a.gtk3);        // y = 90 mm: outside the GTK3 sensor
   EXPECT_NE(a.chantiMask, 0);  // and inside the CHANTI rings (|y| < 150 mm)
-  const UpstreamPassage onAxis = sim().transportUpstream(pdg::kPiPlus, pion(30), Vector3(0, -60, 93.0 * units::m));
-  EXPECT_TRUE(onAxis.inCollimator);
+  EXPECT_TRUE(sim().transportUpstream(pdg::kPiPlus, pion(30), Vector3(0, 90, 99.6 * units::m)).inCollimator);
   DetectorConfig c2018;
   c2018.upstream.collimatorDesign = 2018;
   const FastSimulation s2018(c2018, generator::BeamConfig{});
-  const UpstreamPassage b = s2018.transportUpstream(pdg::kPiPlus, pion(30), start);
-  EXPECT_TRUE(b.inCollimator);
-  EXPECT_EQ(b.stop, UpstreamPassage::Stop::Collimator);
-  // the beam itself (75 GeV/c) goes through both apertures
-  EXPECT_FALSE(s2018.transportUpstream(pdg::kKPlus, FourVector::fromMass({0, 0, 75}, mass(pdg::kKPlus)), start).absorbed);
-  // a pi- is bent the other way, into BEND 6 below its aperture (y < -120 mm)
-  const UpstreamPassage n = sim().transportUpstream(-pdg::kPiPlus, pion(15), start);
-  EXPECT_TRUE(n.absorbed);
-  EXPECT_EQ(n.stop, UpstreamPassage::Stop::Dipole);
+  EXPECT_EQ(s2018.transportUpstream(pdg::kPiPlus, pion(30), start).stop, UpstreamPassage::Stop::Collimator);
+  // the beam itself (75 GeV/c, on the orbit from 93 m) goes through both apertures and TRIM5
+  const Vector3 orbit(0, -60, 93.0 * units::m);
+  EXPECT_FALSE(sim().transportUpstream(pdg::kKPlus, FourVector::fromMass({0, 0, 75}, mass(pdg::kKPlus)), orbit).absorbed);
+  EXPECT_FALSE(s2018.transportUpstream(pdg::kKPlus, FourVector::fromMass({0, 0, 75}, mass(pdg::kKPlus)), orbit).absorbed);
 }
 
 TEST(UpstreamTransport, ScraperAndGtk2) {
@@ -282,8 +318,9 @@ namespace {
 /// spot edges), pi+ momentum 15-45 GeV/c, directions within the largest decay angle of a K+
 /// daughter (p* <= 0.23 GeV/c: theta <= 0.23/p around the kaon). Counts the pions that reach the
 /// tank, pass the TRIM5 box cut (|x| >= 100 or |y| >= 500 mm at 101.8 m, na62-detector.md 4.3
-/// (vi)) and can still meet a pile-up beam track (spot |x| < 30.4 mm at GTK3, slope 0.9-1.6 mrad,
-/// the beam-kinematics cut of 4.3) within 4 mm in x at some z in 110-165 m.
+/// (vi)) and can still meet a pile-up beam track (spot |x| < 30.4, |y| < 13.5 mm at GTK3, slopes
+/// 0.9-1.6 and -0.3-0.4 mrad, the beam-kinematics cut of 4.3) within 4 mm in x and y at some z
+/// in 110-165 m.
 int boxSurvivorsThatCanMatch(const FastSimulation& s) {
   int n = 0;
   for (double zd = 79.7; zd < 102.4; zd += 0.5) {
@@ -300,12 +337,15 @@ int boxSurvivorsThatCanMatch(const FastSimulation& s) {
             if (up.absorbed) continue;
             const Vector3& t = up.trim5Position;
             if (std::abs(t.x) < 100.0 && std::abs(t.y) < 500.0) continue;  // removed by the box cut
-            const double tx = up.momentum.x / up.momentum.z;
+            const double tx = up.momentum.x / up.momentum.z, ty = up.momentum.y / up.momentum.z;
             bool can = false;
             for (double zv = 110.0; zv <= 165.0 && !can; zv += 1.0) {
+              const double dz = (zv - 102.4) * 1000;
               const double xp = up.position.x + tx * (zv * 1000 - up.position.z);
-              const double lo = -30.4 + 0.9e-3 * (zv - 102.4) * 1000, hi = 30.4 + 1.6e-3 * (zv - 102.4) * 1000;
-              can = xp > lo - 4.0 && xp < hi + 4.0;
+              const double yp = up.position.y + ty * (zv * 1000 - up.position.z);
+              const double lo = -30.4 + 0.9e-3 * dz, hi = 30.4 + 1.6e-3 * dz;
+              const double loY = -13.5 - 0.3e-3 * dz, hiY = 13.5 + 0.4e-3 * dz;
+              can = xp > lo - 4.0 && xp < hi + 4.0 && yp > loY - 4.0 && yp < hiY + 4.0;
             }
             n += can;
           }
@@ -321,14 +361,32 @@ TEST(UpstreamTransport, BoxCutLeavesNoAchromatPionThatCanMeetABeamTrack) {
   // and can still match a beam track in the fiducial volume: |x| > 100 mm at TRIM5 and back to
   // the beam needs p < ~17.5 GeV/c (TRIM5 kick 90 MeV/c) and a decay >= 18 m upstream of TRIM5
   // (before BEND 4B), where BEND 4A/4B over-bend such a pion by >= 240 mm into a dipole or the
-  // scraper (docs/analysis-pnn.md "Upstream background"). Without the dipole and scraper
-  // apertures such trajectories exist: the test can fail.
+  // scraper (docs/analysis-pnn.md "Upstream background"). Without the achromat fields and
+  // yokes, the scraper, the collimator and the TRIM5 iron such trajectories exist: the test can fail.
   EXPECT_EQ(boxSurvivorsThatCanMatch(sim()), 0);
+  // Without the achromat fields and yokes, the scraper, the collimator and the TRIM5 iron such a
+  // trajectory exists: a 15 GeV/c pi+ from x = -30 mm at 79.7 m with dx/dz = -3.2 mrad is at
+  // x = -100.7 mm at TRIM5 (outside the box), its 6 mrad kick turns it to +2.8 mrad and it
+  // crosses the beam band (x 12...107 mm at 150 m); in NA62's beam line the BEND 4B yoke
+  // (|x| > 50 mm) stops it.
   DetectorConfig open;
-  for (auto& d : open.upstream.dipoles) d.halfX = d.halfY = 0;  // no aperture
+  for (auto& d : open.upstream.dipoles) {
+    d.halfX = d.halfY = 0;
+    d.kickY = 0;
+  }
   open.upstream.scraperHalfX = open.upstream.scraperHalfY = 1e4;
+  open.upstream.trim5OuterHalf = open.upstream.trim5GapHalf;
+  open.upstream.trim5FieldHalfX = open.upstream.trim5FieldHalfY = 1e4;
+  open.upstream.collimatorInnerHalfX = open.upstream.collimatorInnerHalfY = 1e4;
   const FastSimulation s(open, generator::BeamConfig{});
-  const int nOpen = boxSurvivorsThatCanMatch(s);
-  RecordProperty("box_survivors_without_apertures", std::to_string(nOpen));
-  EXPECT_GT(nOpen, 0);
+  const Vector3 start(-30, 0, 79.7 * units::m);
+  const UpstreamPassage o = s.transportUpstream(pdg::kPiPlus, pion(15, -3.2e-3), start);
+  ASSERT_FALSE(o.absorbed);
+  EXPECT_LT(o.trim5Position.x, -100.0);
+  const double tx = o.momentum.x / o.momentum.z;
+  const double x150 = o.position.x + tx * (150.0 * units::m - o.position.z);
+  EXPECT_GT(x150, -30.4 + 0.9e-3 * 47600.0);
+  EXPECT_LT(x150, 30.4 + 1.6e-3 * 47600.0);
+  const UpstreamPassage r = sim().transportUpstream(pdg::kPiPlus, pion(15, -3.2e-3), start);
+  EXPECT_EQ(r.stop, UpstreamPassage::Stop::Dipole);
 }

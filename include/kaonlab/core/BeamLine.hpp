@@ -21,36 +21,58 @@
 
 namespace kaonlab::beamline {
 
-/// Vertical dipole (field along x): a particle of charge q gains q x kickY of p_y over its length.
+/// Vertical dipole (field along x): a particle of charge q gains q x kickY of p_y over its length
+/// while it is inside the field region (|x| < halfX, |y - yAxis| < halfY); the iron around it is
+/// NA62's MCB yoke (mcbIron). halfX = 0: field everywhere in the magnet's z range and no iron.
 struct Dipole {
   double zEnd = 0;     ///< downstream end (mm)
   double length = 0;   ///< (mm)
   double kickY = 0;    ///< p_y kick of a unit positive charge over the full length (GeV, signed)
   double yAxis = 0;    ///< vertical position of the magnet axis (mm)
-  double halfX = 0;    ///< aperture half-width (mm); particles outside are absorbed (0 = no aperture)
-  double halfY = 0;    ///< aperture half-height around yAxis (mm)
+  double halfX = 0;    ///< field-region half-width (mm); 0 = field everywhere, no iron
+  double halfY = 0;    ///< field-region half-height around yAxis (mm)
+  int yoke = +1;       ///< +1: the yoke's base below the axis (gap open upwards); -1: yoke up (BEND 6)
   double zStart() const { return zEnd - length; }
 };
 
 /// MCB p_T kick: 0.3 x 1.6678 T x 2.5 m (na62-detector.md §1.2, computed from [FW-GTK]).
 inline constexpr double kMcbKick = 0.299792458 * 1.6678 * 2.5 * units::GeV;
 inline constexpr double kMcbLength = 2.5 * units::m;
-/// MCB aperture (model: the reference gives none). A CERN MCB H-type dipole has an 80 mm gap
-/// (memory, unverified); mounted to bend vertically, the gap is horizontal (|x| < 40 mm) and
-/// the pole width is vertical (|y - axis| < 120 mm, model).
-inline constexpr double kMcbHalfX = 40.0 * units::mm;
-inline constexpr double kMcbHalfY = 120.0 * units::mm;
+/// MCB field region and yoke, NA62's Geant4 geometry (na62fw NA62Tools GigaTrackerParameterTools.hh:
+/// MCBMagnetLength 1250 x 1246 x 2500, MCBMagnetFieldLength 80 x 160, BaseYLength 300,
+/// GapXLength 100, SideYLength 646, HatYLength 300, BeamYPos 764; NA62MC GigaTrackerMCBMagnet.cc
+/// places them): the uniform field fills |x| < 40, |y - axis| < 80 mm; the iron, in the magnet's
+/// frame (u = |x|, v = yoke (y - axis)), is the base (u < 625, -844 < v < -544), the two sides
+/// (50 < u < 625, -544 < v < 102) and the two hats (50 < u < 280, 102 < v < 402): a 100 mm wide
+/// gap open on the far side of the base. BEND 6 is mounted yoke up (GigaTrackerDetector.cc).
+inline constexpr double kMcbFieldHalfX = 40.0 * units::mm;
+inline constexpr double kMcbFieldHalfY = 80.0 * units::mm;
+inline constexpr double kMcbGapHalfX = 50.0 * units::mm;
+inline constexpr double kMcbOuterHalfX = 625.0 * units::mm;
+inline constexpr double kMcbHatOuterX = 280.0 * units::mm;
+inline constexpr double kMcbBaseBottom = -844.0 * units::mm, kMcbBaseTop = -544.0 * units::mm;
+inline constexpr double kMcbSideTop = 102.0 * units::mm, kMcbHatTop = 402.0 * units::mm;
+
+/// True when (x, y) (mm) lies in the iron of dipole d's MCB yoke (false for d.halfX = 0).
+inline bool mcbIron(const Dipole& d, double x, double y) {
+  if (d.halfX <= 0) return false;
+  const double u = std::abs(x), v = d.yoke * (y - d.yAxis);
+  if (u >= kMcbOuterHalfX || v <= kMcbBaseBottom || v >= kMcbHatTop) return false;
+  if (v < kMcbBaseTop) return true;                      // base
+  if (u <= kMcbGapHalfX) return false;                   // the gap
+  return v < kMcbSideTop || u < kMcbHatOuterX;           // sides, hats
+}
 
 /// BEND 4A, 4B, 5, 6 (z_end 82.980, 86.580, 95.860, 99.460 m; axes y = 0, -50, -50, 0 mm;
-/// §1.2 [FW-BEATCH], [FW-GTK]; the 4A and 6 axes are not given: 0, where the beam enters and
-/// leaves on axis).
+/// §1.2 [FW-BEATCH], [FW-GTK]; the MCB raw positions of na62fw GigaTrackerParameterTools.cc
+/// give the same axes), BEND 6 yoke up.
 inline std::array<Dipole, 4> secondAchromat() {
   using units::m;
   using units::mm;
-  return {{{82.980 * m, kMcbLength, -kMcbKick, 0.0, kMcbHalfX, kMcbHalfY},
-           {86.580 * m, kMcbLength, +kMcbKick, -50.0 * mm, kMcbHalfX, kMcbHalfY},
-           {95.860 * m, kMcbLength, +kMcbKick, -50.0 * mm, kMcbHalfX, kMcbHalfY},
-           {99.460 * m, kMcbLength, -kMcbKick, 0.0, kMcbHalfX, kMcbHalfY}}};
+  return {{{82.980 * m, kMcbLength, -kMcbKick, 0.0, kMcbFieldHalfX, kMcbFieldHalfY, +1},
+           {86.580 * m, kMcbLength, +kMcbKick, -50.0 * mm, kMcbFieldHalfX, kMcbFieldHalfY, +1},
+           {95.860 * m, kMcbLength, +kMcbKick, -50.0 * mm, kMcbFieldHalfX, kMcbFieldHalfY, +1},
+           {99.460 * m, kMcbLength, -kMcbKick, 0.0, kMcbFieldHalfX, kMcbFieldHalfY, -1}}};
 }
 
 /// Position and momentum of a particle on its way through the beam line.
@@ -60,7 +82,10 @@ struct State {
 };
 
 /// Move `s` (charge q) from its z to `z` (either direction) through the dipoles `d` and the
-/// thin TRIM5 kick (kickX towards +x for q > 0, at trim5Z). No apertures. Requires p.z > 0.
+/// thin TRIM5 kick (kickX towards +x for q > 0, at trim5Z), with the fields everywhere in the
+/// magnets' z ranges (the beam stays inside the field regions; field regions and iron for
+/// particles off the beam: detector::FastSimulation::transportUpstream). No apertures.
+/// Requires p.z > 0.
 template <std::size_t N>
 void propagate(State& s, double z, int q, const std::array<Dipole, N>& d, double trim5Z, double trim5KickX) {
   const double dir = z >= s.x.z ? 1.0 : -1.0;

@@ -83,13 +83,14 @@ struct UpstreamConfig {
   /// absorber; core/BeamLine.hpp, §1.2 [FW-BEATCH], [FW-GTK]; apertures: model).
   std::array<beamline::Dipole, 4> dipoles = beamline::secondAchromat();
   /// Scraper (SCR): magnetised iron between BEND 4B and GTK2, §1.2 [FW-GTK] "raw position
-  /// z = 92.310, 5 m long, 1.8 T, aperture half-width 140 mm, half-height 30 mm". Model: 92.310 m
-  /// is the downstream end (the [FW-BEATCH] convention; as a centre it would overlap GTK2 at
-  /// 92.8 m), the aperture is centred on the displaced beam (y = -60 mm, §1.3 GTK2) and is
-  /// field-free (the 1.8 T is in the iron, which sweeps muons); hadrons entering the iron
-  /// (5 m ~ 30 interaction lengths) are absorbed.
+  /// z = 92.310, 5 m long, 1.8 T, aperture half-width 140 mm, half-height 30 mm"; na62fw
+  /// GigaTrackerParameterTools.hh: raw position (0, -50, 92310) mm, the z of the downstream end
+  /// (SetGigaTrackerScraperMagnetPosition subtracts half the length), so the aperture is centred at
+  /// y = -50 mm (session 11; before: -60 mm, model). The aperture is field-free (the 1.8 T is in
+  /// the iron, which sweeps muons); hadrons entering the iron (5 m ~ 30 interaction lengths) are
+  /// absorbed.
   double scraperZEnd = 92.310 * m, scraperLength = 5.0 * m;
-  double scraperHalfX = 140.0 * mm, scraperHalfY = 30.0 * mm, scraperCentreY = -60.0 * mm;
+  double scraperHalfX = 140.0 * mm, scraperHalfY = 30.0 * mm, scraperCentreY = -50.0 * mm;
   /// GTK2 sensor centre (the sensor size is gtk.halfWidthX/halfHeightY): y = -60 mm, §1.2/§1.3.
   double gtk2CentreY = -60.0 * mm;
   /// Final collimator COLL 6/7 (XCHV101101): which design the transport uses (2016 or 2018).
@@ -129,6 +130,14 @@ struct UpstreamConfig {
   /// 0.3 x 0.7505 T x 0.4 m = 0.090 GeV/c, centre 101.8 m, §1.2 [FW-GTK], [FW-GA], [FW-BEATCH].
   double trim5Z = 101.800 * m;
   double trim5Kick = 0.090 * GeV;
+  /// TRIM5 magnet (MDX), NA62's Geant4 geometry (na62fw GigaTrackerParameterTools.hh:
+  /// MDXMagnetLength 600 x 600 x 400, MDXMagnetFieldLength 80 x 100, MDXMagnetGapLength 100 x 100,
+  /// raw position z 102000 = downstream end; NA62MC GigaTrackerMDXMagnet.cc): an iron frame
+  /// |x|, |y| < 300 mm around a 100 x 100 mm^2 gap over 101.6-102.0 m; the field (the kick) only
+  /// in |x| < 40, |y| < 50 mm. Particles in the iron at either face are absorbed.
+  double trim5Length = 400.0 * mm;
+  double trim5GapHalf = 50.0 * mm, trim5OuterHalf = 300.0 * mm;
+  double trim5FieldHalfX = 40.0 * mm, trim5FieldHalfY = 50.0 * mm;
   /// Hits of the event's own charged particles in the GTK3 sensor (gtk.halfWidthX/halfHeightY):
   /// time resolution of one station 0.2 ns, §1.3/§3 [FW-GTK].
   double gtk3HitSigmaTime = 0.2 * ns;

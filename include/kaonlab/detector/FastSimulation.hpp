@@ -86,8 +86,8 @@ struct TransportOptions {
 /// What the beam line between GTK1 and the decay tank does to a particle produced upstream of
 /// the tank (FastSimulation::transportUpstream; no randomness).
 struct UpstreamPassage {
-  enum class Stop : std::uint8_t { None, Dipole, Scraper, Collimator, Tank, Backwards };
-  bool absorbed = false;     ///< stopped in an achromat dipole, the scraper, the final collimator or outside the tank entrance
+  enum class Stop : std::uint8_t { None, Dipole, Scraper, Collimator, Trim5, Tank, Backwards };
+  bool absorbed = false;     ///< stopped in an achromat dipole, the scraper, the final collimator, TRIM5 or outside the tank entrance
   bool inCollimator = false; ///< absorbed in the final-collimator block
   Stop stop = Stop::None;    ///< where it was stopped
   Vector3 position;          ///< at the tank entrance (tank.zStart), or where it was absorbed (mm)
