@@ -119,6 +119,11 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     u.gtk2CentreY = t.number("gtk2_centre_y_mm", u.gtk2CentreY / mm, -1e4, 1e4) * mm;
     u.trim5Z = t.number("trim5_z_m", u.trim5Z / m, 0, 1e3) * m;
     u.trim5Kick = t.number("trim5_kick_GeV", u.trim5Kick / GeV, 0, 10) * GeV;
+    u.trim5Length = t.number("trim5_length_mm", u.trim5Length / mm, 0, 1e4) * mm;
+    u.trim5GapHalf = t.number("trim5_gap_half_mm", u.trim5GapHalf / mm, 0, 1e4) * mm;
+    u.trim5OuterHalf = t.number("trim5_outer_half_mm", u.trim5OuterHalf / mm, 0, 1e4) * mm;
+    u.trim5FieldHalfX = t.number("trim5_field_half_x_mm", u.trim5FieldHalfX / mm, 0, 1e5) * mm;
+    u.trim5FieldHalfY = t.number("trim5_field_half_y_mm", u.trim5FieldHalfY / mm, 0, 1e5) * mm;
     u.gtk3HitSigmaTime = t.number("gtk3_hit_sigma_time_ns", u.gtk3HitSigmaTime / ns, 0, 100) * ns;
     u.chantiEfficiency = t.number("chanti_efficiency", u.chantiEfficiency, 0, 1);
     t.finish();

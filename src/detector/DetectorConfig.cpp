@@ -116,6 +116,14 @@ void DetectorConfig::validate() const {
             "upstream.scraper", "need length and aperture > 0, between GTK1 and GTK2");
   c.require(gtk.z[0] < upstream.dipoles[0].zStart(), "gtk.z_m", "GTK1 must be upstream of the achromat");
   c.nonNegative(upstream.trim5Kick, "upstream.trim5_kick_GeV");
+  c.positive(upstream.trim5Length, "upstream.trim5_length_mm");
+  c.positive(upstream.trim5GapHalf, "upstream.trim5_gap_half_mm");
+  c.require(upstream.trim5OuterHalf >= upstream.trim5GapHalf, "upstream.trim5_outer_half_mm",
+            "must be >= trim5_gap_half_mm (equal: no iron)");
+  c.positive(upstream.trim5FieldHalfX, "upstream.trim5_field_half_x_mm");
+  c.positive(upstream.trim5FieldHalfY, "upstream.trim5_field_half_y_mm");
+  c.require(upstream.trim5Z + 0.5 * upstream.trim5Length < gtk.z[2], "upstream.trim5_length_mm",
+            "TRIM5 must end before GTK3");
   c.nonNegative(upstream.gtk3HitSigmaTime, "upstream.gtk3_hit_sigma_time_ns");
   c.probability(upstream.chantiEfficiency, "upstream.chanti_efficiency");
   // tank

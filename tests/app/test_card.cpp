@@ -161,8 +161,16 @@ TEST(RunCard, DetectorTablesAreStrictAndApplied) {
   EXPECT_EQ(expectError("[detector.lkr]\nbogus = 1\n").key(), "detector.lkr.bogus");
   EXPECT_EQ(expectError("[detector.warp]\nx = 1\n").key(), "detector.warp");
   // the upstream beam line (final collimator, TRIM5)
-  const RunCard u = parseRunCard("[detector.upstream]\ntrim5_kick_GeV = 0.1\ncollimator_inner_half_x_mm = 20\n", "up.toml");
+  const RunCard u = parseRunCard("[detector.upstream]\ntrim5_kick_GeV = 0.1\ncollimator_inner_half_x_mm = 20\n"
+                                 "trim5_outer_half_mm = 250\ntrim5_field_half_y_mm = 45\ncollimator_2018_bore_radius_mm = 18\n",
+                                 "up.toml");
   EXPECT_DOUBLE_EQ(u.detector.upstream.trim5Kick, 0.1 * units::GeV);
+  EXPECT_DOUBLE_EQ(u.detector.upstream.trim5OuterHalf, 250.0 * units::mm);
+  EXPECT_DOUBLE_EQ(u.detector.upstream.trim5FieldHalfY, 45.0 * units::mm);
+  EXPECT_DOUBLE_EQ(u.detector.upstream.collimator2018BoreRadius, 18.0 * units::mm);
+  // cross-checked after reading (the validation names the key in the message)
+  EXPECT_NE(std::string(expectError("[detector.upstream]\ntrim5_outer_half_mm = 20\n").what()).find("trim5_outer_half_mm"),
+            std::string::npos);
   EXPECT_DOUBLE_EQ(u.detector.upstream.collimatorInnerHalfX, 20.0 * units::mm);
   EXPECT_EQ(expectError("[detector.upstream]\ncollimator_width = 1\n").key(), "detector.upstream.collimator_width");
   // the second achromat and the 2018 S2 collimator (session 4)
