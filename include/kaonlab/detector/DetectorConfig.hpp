@@ -187,7 +187,8 @@ struct StrawConfig {
   double outerRadius = 1000.0 * mm; ///< §2.1 [FW-GA]
   /// Chamber material (card keys radiation_lengths, scattering_tail, effective_z, effective_a,
   /// tail_threshold). x/X0 per chamber: 1.8% X0 for 4 chambers (§3, M) -> 0.45%; "~0.5% per
-  /// chamber" §2.2. Single Coulomb scattering tail (docs/physics.md "Single Coulomb scattering
+  /// chamber" §2.2; NA62's MC straw geometry (na62fw NA62MC/Spectrometer, docs/detector.md)
+  /// averages to 0.457% per chamber. Single Coulomb scattering tail (docs/physics.md "Single Coulomb scattering
   /// tails"): a hard scatter above tailThreshold x theta0 (Highland) in one chamber kinks the
   /// measured track (chamber 1: direction; chambers 2-3: bending angle, i.e. momentum).
   /// Effective atomic number of the straw material (PET, C10H8O4: model) and the nuclear radius
