@@ -164,6 +164,9 @@ PnnClassification PnnSelection::classify(const reco::RecoEvent& ev) const {
       if (std::abs(x.x) < c.trim5HalfX && std::abs(x.y) < c.trim5HalfY) ok = false;
     }
     if (c.gtk3HitCut && t.gtk3HitDistance < c.gtk3HitDistance) ok = false;
+    if (c.additionalVertexCut && t.gtkCandidateVertexZMin > c.additionalVertexZMin &&
+        t.gtkCandidateVertexZMin < c.additionalVertexZMax)
+      ok = false;
     if (c.strawRadiusVsZCut) {
       const double r = std::hypot(t.positionStraw1.x - c.strawHoleCentreX, t.positionStraw1.y);
       if (r <= c.strawRadiusA - c.strawRadiusB * t.vertex.z) ok = false;

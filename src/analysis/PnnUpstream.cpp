@@ -68,13 +68,16 @@ std::vector<PnnUpstreamVariant> defaultUpstreamVariants(const PnnSelectionConfig
                                   bit(PnnCut::PhotonVeto) | bit(PnnCut::SignalRegion);
   PnnSelectionConfig none = sel;
   none.chantiVeto = none.gtk3AreaCut = none.gtk3HitCut = none.trim5BoxCut = none.strawRadiusVsZCut = false;
-  PnnSelectionConfig chanti = none, gtk3 = none, box = none;
+  none.additionalVertexCut = false;
+  PnnSelectionConfig chanti = none, gtk3 = none, box = none, vertex = none;
   chanti.chantiVeto = true;
   gtk3.gtk3AreaCut = gtk3.gtk3HitCut = true;
   box.trim5BoxCut = true;
+  vertex.additionalVertexCut = true;
   v.push_back({"match sample + CHANTI (iv) only", chanti, kLate, {}, {}});
   v.push_back({"match sample + GTK3 area and hits (i), (ii) only", gtk3, kLate, {}, {}});
   v.push_back({"match sample + TRIM5 box (vi) only", box, kLate, {}, {}});
+  v.push_back({"match sample + additional vertex (vii) only", vertex, kLate, {}, {}});
   v.push_back({"match sample + pi+ ID, photon veto, signal region (no upstream veto)", sel, bit(PnnCut::UpstreamVeto), {}, {}});
   v.push_back({"kinematics, KTAG, GTK match and vertex only (match sample)", sel, kLate | bit(PnnCut::UpstreamVeto), {}, {}});
   return v;
@@ -328,7 +331,7 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
         rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), 0, 0, y.weighted[k].value,
                         y.weighted[k].error,
                         fmt::format("not the analysis selection ({} MC events)", up.variants[k].weighted[0].n)});
-        rows.push_back({kGroupUp, "  factorised 2018 (not a prediction): the line above x CHANTI x GTK3 (i, ii) x box (vi) survivals",
+        rows.push_back({kGroupUp, "  factorised 2018 (not a prediction): the line above x CHANTI x GTK3 (i, ii) x box (vi) x vertex (vii) survivals",
                         0, 0, f.value, f.error,
                         "assumes the upstream-veto parts independent of each other and of the other cuts; violated: in "
                         "kaonlab the GTK3/box survivors are pi+ -> mu+ nu kinks in the tank, which mostly fail the pi+ ID "

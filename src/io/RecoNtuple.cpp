@@ -14,8 +14,9 @@ using reco::RecoTrack;
 namespace {
 
 constexpr const char* kFormat = "kaonlab-reco-ntuple";
-/// 2: track columns track_chi2, kaon_px/py/pz, gtk3_hit_distance (session 5)
-constexpr const char* kFormatVersion = "3";
+/// 2: track columns track_chi2, kaon_px/py/pz, gtk3_hit_distance (session 5); 3: has_newchod,
+/// associated (session 8), straw_segment (session 9); 4: gtk_candidate_vertex_z_min (session 11)
+constexpr const char* kFormatVersion = "4";
 
 /// Per-event values that are not RecoEvent fields.
 struct EventExtra {
@@ -102,6 +103,7 @@ void trackColumns(Col&& col, Tr& t, Key& k) {
   col("kaon_py", "GeV", "matched GTK track momentum, y", t.kaonMomentum.y);
   col("kaon_pz", "GeV", "matched GTK track momentum, z", t.kaonMomentum.z);
   col("gtk3_hit_distance", "mm", "distance at GTK3 from the back-extrapolated track to the nearest GTK3 hit (inf: none)", t.gtk3HitDistance);
+  col("gtk_candidate_vertex_z_min", "mm", "smallest vertex z of the NA62 K-pi matching candidates of a matched track (inf: none)", t.gtkCandidateVertexZMin);
   col("dt_ktag", "ns", "t(track) - t(KTAG)", t.dtKtag);
   col("m2miss", "GeV^2", "(P_K(GTK) - P_pi(STRAW))^2, pi+ mass hypothesis", t.m2miss);
   col("m2miss_beam", "GeV^2", "m2miss with the nominal beam instead of the GTK track", t.m2missBeam);

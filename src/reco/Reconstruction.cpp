@@ -465,6 +465,10 @@ void Reconstruction::na62Match(const DetectorEvent& in, RecoTrack& t, const Vect
       !((best.d1 > cfg_.matchMinD || bestD2 > cfg_.matchMinD) && best.d1 > cfg_.matchMinD1 && bestD2 > cfg_.matchMinD2))
     match = false;
   if (!match) return;
+  // every candidate's vertex (NA62's matchedGTKVertices): the additional-vertex veto (vii)
+  double zMin = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < n; ++i) zMin = std::min(zMin, cand[i].vertex.z);
+  t.gtkCandidateVertexZMin = zMin;
   t.gtkIndex = best.g;
   t.gtkTrueKaon = in.gtk[static_cast<std::size_t>(best.g)].trueKaon;
   t.cda = best.cda;

@@ -96,6 +96,21 @@ TEST(PnnSelection, BeamKaonAngleBeforeTrim5IsCutAsInNa62) {
   EXPECT_TRUE(PnnSelection(off).classify(ev).passed());
 }
 
+// na62fw KaonDecaySelection.cc: "additional vertex upstream of GTK3 (100<z<105m)" among the
+// K-pi matching candidates' vertices rejects the event (upstream veto (vii)).
+TEST(PnnSelection, AdditionalCandidateVertexAt100To105mIsVetoedAsInNa62) {
+  const PnnSelection sel;
+  auto ev = test::pnnCandidate();
+  ev.tracks[0].gtkCandidateVertexZMin = 103500.0;
+  EXPECT_EQ(sel.classify(ev).failed, bit(PnnCut::UpstreamVeto));
+  ev.tracks[0].gtkCandidateVertexZMin = 105500.0;  // outside the window
+  EXPECT_TRUE(sel.classify(ev).passed());
+  ev.tracks[0].gtkCandidateVertexZMin = 103500.0;
+  PnnSelectionConfig off;
+  off.additionalVertexCut = false;
+  EXPECT_TRUE(PnnSelection(off).classify(ev).passed());
+}
+
 TEST(PnnSelection, StrawSegmentVetoIsPartOfTheOneTrackCutWhenEnabled) {
   // off by default (PnnSelectionConfig::strawSegmentVeto): a segment changes nothing; on, it
   // fails the one-track cut and only that cut

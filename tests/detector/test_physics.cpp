@@ -682,6 +682,36 @@ TEST(Vetoes, LkrPhotonVetoWindowIsNa62s) {
   EXPECT_NEAR(iv[0].second, 70.0 * sigma(20.0), 1e-12);
 }
 
+TEST(Matching, CandidateVertexesOfTheMatchingAreKept) {
+  // NA62's MatchingRG returns every candidate's vertex (BestTrackSelection GTKAllAssocVertices);
+  // KaonDecaySelection vetoes one at 100-105 m. A second in-time beam particle crossing the pi+
+  // line at 103.5 m (CDA 0) is such a candidate; the kaon stays the match (0.5 ns later than
+  // the KTAG, inside its 0.6 ns window, the second one has the smaller D1).
+  const int tested = checkSelectedPionEvents(
+      919, [](const DetectorEvent& de, const reco::RecoEvent& re) { return re.tracks[0].gtkTrueKaon && de.nGtk == 1; },
+      [](const reco::Reconstruction& rec, const DetectorEvent& de, const reco::RecoTrack& t) {
+        EXPECT_GT(t.gtkCandidateVertexZMin, 102400.0);  // alone: its own vertex, in the FV
+        EXPECT_NEAR(t.gtkCandidateVertexZMin, t.vertex.z, 1e-9);
+        const double zc = 103500.0;
+        const Vector3 dir = t.momentum / t.momentum.z;
+        const Vector3 p = t.positionStraw1 + dir * (zc - t.positionStraw1.z);
+        GtkTrack x = de.gtk[0];
+        const double sx = 1.22e-3, sy = 0.0;
+        x.momentum = Vector3{sx, sy, 1.0} * (75.0 / std::sqrt(1.0 + sx * sx + sy * sy));
+        x.position = {p.x - sx * (zc - 102400.0), p.y - sy * (zc - 102400.0), 102400.0};
+        x.time = de.ktag.time + 0.5;
+        x.trueKaon = false;
+        DetectorEvent d = de;
+        d.gtk[d.nGtk++] = x;
+        reco::RecoEvent r;
+        rec.reconstruct(d, r);
+        ASSERT_GE(r.tracks[0].gtkIndex, 0);
+        EXPECT_EQ(r.tracks[0].gtkIndex, 0);  // still the kaon
+        EXPECT_NEAR(r.tracks[0].gtkCandidateVertexZMin, zc, 50.0);
+      });
+  EXPECT_EQ(tested, 20);
+}
+
 TEST(Matching, Na62MatchingFollowsMatchingRG) {
   // NA62's K-pi matching (na62fw MatchingRG.cc, Reconstruction::Config::na62Matching).
   // (1) The CDFs of its fitted PDFs, integrated analytically, equal a midpoint-rule

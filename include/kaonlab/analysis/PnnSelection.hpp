@@ -117,6 +117,10 @@ struct PnnSelectionConfig {
   /// upstream-background diagnostics.
   bool strawRadiusVsZCut = false;
   double strawRadiusA = 830.0 * units::mm, strawRadiusB = 0.00436, strawHoleCentreX = 101.2 * units::mm;
+  /// (vii) no K-pi matching candidate vertex at 100-105 m (RecoTrack::gtkCandidateVertexZMin;
+  /// na62fw KaonDecaySelection.cc CutAdditionalVertexMinZ/MaxZ, applied there)
+  bool additionalVertexCut = true;
+  double additionalVertexZMin = 100.0 * units::m, additionalVertexZMax = 105.0 * units::m;
   bool trim5BoxCut = true;        ///< reject |x| < 100 and |y| < 500 mm at the TRIM5 plane (101.8 m)
   double trim5Z = 101.8 * units::m, trim5HalfX = 100.0 * units::mm, trim5HalfY = 500.0 * units::mm;
   // RICH (§4.3 PnnFunctions.cc: mass 118-200 MeV/c^2 and "RICH likelihood < 0.05 for non-pion

@@ -34,6 +34,11 @@ struct RecoTrack {
   /// Distance at the GTK3 plane between the straight back-extrapolated track and the nearest
   /// GTK3 hit (mm; +inf without a hit): the upstream veto (ii) of the pnn selection.
   double gtk3HitDistance = std::numeric_limits<double>::infinity();
+  /// Smallest vertex z of the K-pi matching candidates of a matched track (NA62's
+  /// MatchingRG candidate list, the matched one included; mm; +inf: no match, or kaonlab's own
+  /// matching): the additional-vertex veto (vii) of the pnn selection (na62fw
+  /// KaonDecaySelection.cc: "additional vertex upstream of GTK3 (100<z<105m)").
+  double gtkCandidateVertexZMin = std::numeric_limits<double>::infinity();
   double dtKtag = 0;         ///< t(track) - t(KTAG) (ns)
   // kinematics (GeV^2)
   double m2miss = 0;         ///< (P_K(GTK) - P_pi(STRAW))^2, pi+ mass
