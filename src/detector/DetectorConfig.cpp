@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <string>
 
 #include "kaonlab/core/Error.hpp"
@@ -87,18 +88,17 @@ void DetectorConfig::validate() const {
   c.nonNegative(chanti.sigmaTime, "chanti.sigma_time_ns");
   c.nonNegative(chanti.accidentalRatePerNs, "chanti.accidental_rate");
   // upstream beam line (final collimator, TRIM5)
-  // both final-collimator designs end at or before TRIM5 and have an aperture
-  c.require(upstream.collimatorZFront < upstream.collimatorZBack && upstream.collimatorZBack <= upstream.trim5Z,
-            "upstream.collimator_z_m", "need collimator front < back <= TRIM5");
-  c.positive(upstream.collimatorInnerHalfX, "upstream.collimator_inner_half_x_mm");
-  c.positive(upstream.collimatorInnerHalfY, "upstream.collimator_inner_half_y_mm");
-  c.positive(upstream.collimatorOuterHalfX, "upstream.collimator_outer_half_x_mm");
-  c.positive(upstream.collimatorOuterHalfY, "upstream.collimator_outer_half_y_mm");
-  c.require(upstream.collimator2018ZFront < upstream.collimator2018ZBack && upstream.collimator2018ZBack <= upstream.trim5Z,
-            "upstream.collimator_2018_z_m", "need collimator front < back <= TRIM5");
-  c.positive(upstream.collimator2018BoreX, "upstream.collimator_2018_bore_x_mm");
-  c.positive(upstream.collimator2018BoreY, "upstream.collimator_2018_bore_y_mm");
-  c.positive(upstream.collimator2018BoreRadius, "upstream.collimator_2018_bore_radius_mm");
+  // both final-collimator designs end at or before TRIM5 and have positive dimensions
+  auto collimator = [&](double zFront, double zBack, const std::string& key, std::initializer_list<std::pair<double, const char*>> sizes) {
+    c.require(zFront < zBack && zBack <= upstream.trim5Z, key + "_z_m", "need collimator front < back <= TRIM5");
+    for (const auto& [v, name] : sizes) c.positive(v, key + name);
+  };
+  collimator(upstream.collimatorZFront, upstream.collimatorZBack, "upstream.collimator",
+             {{upstream.collimatorInnerHalfX, "_inner_half_x_mm"}, {upstream.collimatorInnerHalfY, "_inner_half_y_mm"},
+              {upstream.collimatorOuterHalfX, "_outer_half_x_mm"}, {upstream.collimatorOuterHalfY, "_outer_half_y_mm"}});
+  collimator(upstream.collimator2018ZFront, upstream.collimator2018ZBack, "upstream.collimator_2018",
+             {{upstream.collimator2018BoreX, "_bore_x_mm"}, {upstream.collimator2018BoreY, "_bore_y_mm"},
+              {upstream.collimator2018BoreRadius, "_bore_radius_mm"}});
   c.require(upstream.collimator2018OuterHalfX > 0.5 * upstream.collimator2018BoreX + upstream.collimator2018BoreRadius &&
                 upstream.collimator2018OuterHalfY > std::max(0.5 * upstream.collimator2018BoreY, upstream.collimator2018BoreRadius),
             "upstream.collimator_2018_outer_half_mm", "outer contour must enclose the bore");
