@@ -304,15 +304,14 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
                                   "brute force {:.3g} +- {:.2g}",
                                   y.subset ? "no published split" : y.name == "2018" ? "talk backup" : "na62-detector.md 4.2 (memory)",
                                   y.collimator, nDecays * 1e-6, bf.value, bf.error);
-    double err = e.error;
-    if (e.value == 0) {
-      src += fmt::format("; 0 MC events selected (the box cut (vi) leaves no achromat pi+ that can meet a beam track: "
-                         "test UpstreamTransport.BoxCutLeavesNoAchromatPionThatCanMeetABeamTrack); error column = one event "
-                         "({:.3g})", y.perEventWeighted);
-      err = y.perEventWeighted;
-    }
-    rows.push_back({kGroupUp, fmt::format("upstream background {} (kaonlab selection)", y.name), y.published,
-                    0.5 * (y.publishedUp + y.publishedDown), e.value, err, src});
+    const bool none = e.value == 0;
+    if (none)
+      src += "; 0 MC events selected (the box cut (vi) leaves no achromat pi+ that can meet a beam track: "
+             "test UpstreamTransport.BoxCutLeavesNoAchromatPionThatCanMeetABeamTrack)";
+    core::Comparison row{kGroupUp, fmt::format("upstream background {} (kaonlab selection)", y.name), y.published,
+                         0.5 * (y.publishedUp + y.publishedDown), e.value, none ? y.perEventWeighted : e.error, src};
+    row.noMcEvent = none;
+    rows.push_back(row);
   }
   for (const auto& y : r.upstreamYears) {
     if (y.name != "2018") continue;
@@ -351,16 +350,18 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
         for (const auto& sub : r.upstreamYears) {
           if (!sub.subset) continue;
           const bool z = sub.weighted[k].value == 0;
-          rows.push_back({kGroupUp, fmt::format("  diagnostic {}: {}", sub.name, up.variants[k].name), 0, 0,
-                          sub.weighted[k].value, z ? sub.perEventWeighted : sub.weighted[k].error,
-                          fmt::format("collimator {}; not the analysis selection{}", sub.collimator,
-                                      z ? "; 0 MC events: error column = one event" : "")});
+          core::Comparison row{kGroupUp, fmt::format("  diagnostic {}: {}", sub.name, up.variants[k].name), 0, 0,
+                               sub.weighted[k].value, z ? sub.perEventWeighted : sub.weighted[k].error,
+                               fmt::format("collimator {}; not the analysis selection", sub.collimator)};
+          row.noMcEvent = z;
+          rows.push_back(row);
         }
-      rows.push_back({kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), 0, 0, y.weighted[k].value,
-                      none ? y.perEventWeighted : y.weighted[k].error,
-                      fmt::format("not the analysis selection; brute force {:.3g} +- {:.2g} ({} MC events){}",
-                                  y.bruteForce[k].value, y.bruteForce[k].error, up.variants[k].bruteForce[0].n,
-                                  none ? "; 0 MC events: error column = one event" : "")});
+      core::Comparison row{kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), 0, 0, y.weighted[k].value,
+                           none ? y.perEventWeighted : y.weighted[k].error,
+                           fmt::format("not the analysis selection; brute force {:.3g} +- {:.2g} ({} MC events)",
+                                       y.bruteForce[k].value, y.bruteForce[k].error, up.variants[k].bruteForce[0].n)};
+      row.noMcEvent = none;
+      rows.push_back(row);
     }
   }
   {  // weighted versus brute force on the loosest variant (most statistics)

@@ -47,3 +47,18 @@ TEST(Report, ApproximateReferenceIsComparedAsARatio) {
   EXPECT_FALSE(j[0]["published_is_upper_limit"].get<bool>());
   EXPECT_NEAR(j[0]["ratio"].get<double>(), 0.0577 / 0.064, 1e-15);
 }
+
+TEST(Report, NoMonteCarloEventIsShownAsTheWeightOfOneEventWithoutAPull) {
+  // the upstream background: 0 selected MC events, one event weighs 1.5e5 -- not "0 +- 1.5e5,
+  // -0.00 sigma" against 3.3
+  ReportRow r{"g", "upstream background 2018", 3.3, 0.85, 0.0, 1.5e5, "src"};
+  EXPECT_NE(r.pull(), 0.0);  // as a value it would have a (meaningless) pull
+  r.noMcEvent = true;
+  EXPECT_DOUBLE_EQ(r.pull(), 0.0);
+  Report rep;
+  rep.add(r);
+  const std::string md = rep.toMarkdown("t");
+  EXPECT_NE(md.find("| upstream background 2018 | 3.3 ± 0.85 | 0 (one MC event = 1.5e+05) | no MC event |"), std::string::npos)
+      << md;
+  EXPECT_TRUE(rep.toJson()[0]["no_mc_event"].get<bool>());
+}

@@ -25,6 +25,9 @@ struct Comparison {
   double kaonlabError = 0;
   std::string source;  ///< where the reference value comes from
   PublishedKind kind = PublishedKind::Value;
+  /// kaonlab selected no Monte Carlo event: kaonlab = 0 and kaonlabError holds the weight of one
+  /// event (the scale below which the sample cannot see anything), not an uncertainty; no pull.
+  bool noMcEvent = false;
 
   bool isUpperLimit() const { return kind == PublishedKind::UpperLimit; }
   bool isApproximate() const { return kind == PublishedKind::Approximate; }
@@ -34,8 +37,9 @@ struct Comparison {
   double ratio() const { return published != 0 ? kaonlab / published : 0.0; }
   /// Value: (kaonlab - published) / sqrt(err_p^2 + err_k^2), 0 when both errors vanish.
   /// Upper limit: 0 below it, else the excess over the limit in kaonlab errors.
-  /// Approximate: 0 (no sigma is meaningful; see ratio()).
+  /// Approximate: 0 (no sigma is meaningful; see ratio()). No MC event: 0.
   double pull() const {
+    if (noMcEvent) return 0.0;
     switch (kind) {
       case PublishedKind::UpperLimit:
         if (belowLimit()) return 0.0;
