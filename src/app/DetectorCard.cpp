@@ -100,7 +100,8 @@ void readDetectorTables(CardTable& top, detector::DetectorConfig& d, reco::Recon
     u.collimator2018BoreRadius = t.number("collimator_2018_bore_radius_mm", u.collimator2018BoreRadius / mm, 0, 1e4) * mm;
     u.collimator2018OuterHalfX = t.number("collimator_2018_outer_half_x_mm", u.collimator2018OuterHalfX / mm, 0, 1e4) * mm;
     u.collimator2018OuterHalfY = t.number("collimator_2018_outer_half_y_mm", u.collimator2018OuterHalfY / mm, 0, 1e4) * mm;
-    // second achromat: one aperture for the four dipoles (model), their kick, the scraper, GTK2
+    // second achromat: one field region for the four MCB dipoles (NA62: 40 x 80 mm half-sizes;
+    // 0 = field everywhere, no yoke), their kick, the scraper, GTK2
     {
       const double hx = t.number("dipole_half_x_mm", u.dipoles[0].halfX / mm, 0, 1e4) * mm;
       const double hy = t.number("dipole_half_y_mm", u.dipoles[0].halfY / mm, 0, 1e4) * mm;

@@ -109,7 +109,7 @@ void DetectorConfig::validate() const {
     const auto& d = upstream.dipoles[i];
     c.require(d.length > 0 && d.halfX >= 0 && d.halfY >= 0 && d.zEnd <= upstream.collimatorZFront &&
                   (i == 0 || d.zStart() >= upstream.dipoles[i - 1].zEnd),
-              fmt::format("upstream.dipole[{}]", i), "need length > 0, apertures >= 0, ordered, upstream of the collimator");
+              fmt::format("upstream.dipole[{}]", i), "need length > 0, field-region half-sizes >= 0, ordered, upstream of the collimator");
   }
   c.require(upstream.scraperLength > 0 && upstream.scraperHalfX > 0 && upstream.scraperHalfY > 0 &&
                 upstream.scraperZEnd < gtk.z[1] && upstream.scraperZEnd - upstream.scraperLength > gtk.z[0],
