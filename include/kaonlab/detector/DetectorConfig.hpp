@@ -60,11 +60,14 @@ struct GtkConfig {
   /// gtk3_tail_threshold). A single Coulomb scatter above tailThreshold x theta0 turns the K+
   /// away from its measured direction (the Gaussian core is inside sigmaAngle): the
   /// non-Gaussian m2miss tail that neither m2miss(nominal beam) nor m2miss(RICH) removes
-  /// (docs/physics.md "Single Coulomb scattering tails"). Silicon (Z = 14, A = 28.09). x/X0:
-  /// sensor 200 um + readout chips 100 um of Si = 0.32% X0 (§1.3 [FW-GTK], X0(Si) = 93.7 mm,
-  /// PDG) plus the micro-channel Si cooling plate (0.74 mm raw, channels not resolved);
-  /// 0.5% X0 per station is the GTK design figure (memory, docs/physics.md).
-  ScatteringLayer gtk3Material{0.005, true, 14.0, 28.09, 3.5};
+  /// (docs/physics.md "Single Coulomb scattering tails"). Silicon (Z = 14, A = 28.09). x/X0 from
+  /// NA62's MC station (na62fw NA62Tools GigaTrackerParameterTools.hh/.cc, session 11): sensor
+  /// 200 um + readout chips 100 um + glue 30 um, and the micro-channel Si cooling plate, 0.74 mm
+  /// raw thinned by its 80 + 290 um hollows to 370 um over the sensor ("from 150 um to 370 um",
+  /// GigaTrackerGeometryParameters.cc history) of which a 200 um deep layer is half coolant
+  /// (200 um channels, 100 um half walls): 570 um Si (0.608%, X0(Si) = 93.7 mm, PDG) + 100 um
+  /// C6F14 (~0.05%) + glue (0.01%) = 0.66% X0 (session 4-10: 0.5%, the design figure, memory).
+  ScatteringLayer gtk3Material{0.0066, true, 14.0, 28.09, 3.5};
 };
 
 struct ChantiConfig {
