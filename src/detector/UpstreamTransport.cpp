@@ -37,16 +37,7 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
     beamline::propagate(st, z, q, u.dipoles, u.trim5Z, 0.0);
     return st.p.z > 0;
   };
-  // one step of length dz through a uniform field (dp_y/dz = c) or none (c = 0), |p| kept
   const double pMag = st.p.mag();
-  auto step = [&](double dz, double c) {
-    const double pz = st.p.z;
-    st.x = {st.x.x + st.p.x / pz * dz, st.x.y + st.p.y / pz * dz + 0.5 * c / pz * dz * dz, st.x.z + dz};
-    st.p.y += c * dz;
-    const double pt2 = st.p.x * st.p.x + st.p.y * st.p.y;
-    st.p.z = pt2 < pMag * pMag ? std::sqrt(pMag * pMag - pt2) : 0.0;
-    return st.p.z > 0;
-  };
   // smallest t > tiny with a + b t + k t^2 / 2 = h (or +inf)
   auto firstRoot = [](double a, double b, double k, double h) {
     constexpr double tiny = 1e-9;
@@ -106,9 +97,9 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
       const double mid = 0.5 * len;
       const double cf = inField ? c : 0.0;
       const beamline::State before = st;
-      if (!step(mid, cf)) return false;
+      if (!beamline::step(st, mid, cf, pMag)) return false;
       if (beamline::mcbIron(d, st.x.x, st.x.y)) return false;
-      if (!step(len - mid, cf)) return false;
+      if (!beamline::step(st, len - mid, cf, pMag)) return false;
       if (beamline::mcbIron(d, st.x.x, st.x.y)) return false;
       if (st.x.z <= before.x.z) break;
     }
@@ -166,12 +157,8 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
   }
   if (moveTo(u.trim5Z)) {
     r.trim5Position = st.x;
-    if (q != 0 && inBox(st.x, u.trim5FieldHalfX, u.trim5FieldHalfY)) {
-      st.p.x += q * u.trim5Kick;
-      const double pt2 = st.p.x * st.p.x + st.p.y * st.p.y;
-      if (pt2 >= pMag * pMag) return stop(UpstreamPassage::Stop::Backwards);
-      st.p.z = std::sqrt(pMag * pMag - pt2);
-    }
+    if (q != 0 && inBox(st.x, u.trim5FieldHalfX, u.trim5FieldHalfY) && !beamline::kickX(st, q * u.trim5Kick, pMag))
+      return stop(UpstreamPassage::Stop::Backwards);
   } else if (st.p.z <= 0) {
     return stop(UpstreamPassage::Stop::Backwards);
   }

@@ -81,6 +81,26 @@ struct State {
   Vector3 p;  ///< GeV
 };
 
+/// Advance `s` by dz along z (either sign) through a uniform vertical field, dp_y/dz = c (0: a
+/// drift): y on a parabola with the slopes at the start, p_y changed by c dz, |p| = pm kept.
+/// False when p.z vanishes (the particle turned around).
+inline bool step(State& s, double dz, double c, double pm) {
+  const double pz = s.p.z;
+  s.x = {s.x.x + s.p.x / pz * dz, s.x.y + s.p.y / pz * dz + 0.5 * c / pz * dz * dz, s.x.z + dz};
+  s.p.y += c * dz;
+  const double pt2 = s.p.x * s.p.x + s.p.y * s.p.y;
+  s.p.z = pt2 < pm * pm ? std::sqrt(pm * pm - pt2) : 0.0;
+  return s.p.z > 0;
+}
+
+/// Thin horizontal kick dpx (TRIM5), |p| = pm kept. False when p.z vanishes.
+inline bool kickX(State& s, double dpx, double pm) {
+  s.p.x += dpx;
+  const double pt2 = s.p.x * s.p.x + s.p.y * s.p.y;
+  s.p.z = pt2 < pm * pm ? std::sqrt(pm * pm - pt2) : 0.0;
+  return s.p.z > 0;
+}
+
 /// Move `s` (charge q) from its z to `z` (either direction) through the dipoles `d` and the
 /// thin TRIM5 kick (kickX towards +x for q > 0, at trim5Z), with the fields everywhere in the
 /// magnets' z ranges (the beam stays inside the field regions; field regions and iron for
@@ -108,13 +128,9 @@ void propagate(State& s, double z, int q, const std::array<Dipole, N>& d, double
     double c = 0;  // dp_y/dz in this segment
     for (const auto& m : d)
       if (q != 0 && zm > m.zStart() && zm < m.zEnd) c = q * m.kickY / m.length;
-    const double pz = s.p.z;
-    s.x = {s.x.x + s.p.x / pz * dz, s.x.y + s.p.y / pz * dz + 0.5 * c / pz * dz * dz, zt};
-    s.p.y += c * dz;
-    if (q != 0 && zt == trim5Z && trim5KickX != 0) s.p.x += dir * q * trim5KickX;
-    const double pt2 = s.p.x * s.p.x + s.p.y * s.p.y;
-    s.p.z = pt2 < pm * pm ? std::sqrt(pm * pm - pt2) : 0.0;
-    if (s.p.z <= 0) return;
+    if (!step(s, dz, c, pm)) return;
+    s.x.z = zt;
+    if (q != 0 && zt == trim5Z && trim5KickX != 0 && !kickX(s, dir * q * trim5KickX, pm)) return;
   }
 }
 
