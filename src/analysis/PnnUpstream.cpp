@@ -49,6 +49,19 @@ int zBin(double z) {
   return std::min(R::kZBins - 1, static_cast<int>((z - R::kZMin) / (R::kZMax - R::kZMin) * R::kZBins));
 }
 
+constexpr const char* kGroupUp = "K+ -> pi+ nu nubar: upstream background (issue 5)";
+
+/// A kaonlab upstream figure: the estimate, or with no selected MC event the weight of one
+/// event (core::Comparison::noMcEvent).
+core::Comparison upstreamRow(std::string quantity, double published, double publishedError, const Estimate& e,
+                             double perEvent, std::string source) {
+  const bool none = e.value == 0;
+  core::Comparison row{std::string(kGroupUp), std::move(quantity), published, publishedError, e.value,
+                       none ? perEvent : e.error, std::move(source)};
+  row.noMcEvent = none;
+  return row;
+}
+
 }  // namespace
 
 std::vector<PnnUpstreamVariant> defaultUpstreamVariants(const PnnSelectionConfig& sel) {
@@ -276,7 +289,6 @@ void finishPnnUpstream(PnnResults& r) {
 
 std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
   std::vector<PnnRow> rows;
-  const char* kGroupUp = "K+ -> pi+ nu nubar: upstream background (issue 5)";
   const auto& up = r.upstream;
   if (up.generated == 0 || r.upstreamYears.empty()) {
     rows.push_back({kGroupUp, "upstream 2018 (not simulated in this run)", 3.30, 0.5 * (0.98 + 0.73), 0, 0,
@@ -304,14 +316,11 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
                                   "brute force {:.3g} +- {:.2g}",
                                   y.subset ? "no published split" : y.name == "2018" ? "talk backup" : "na62-detector.md 4.2 (memory)",
                                   y.collimator, nDecays * 1e-6, bf.value, bf.error);
-    const bool none = e.value == 0;
-    if (none)
+    if (e.value == 0)
       src += "; 0 MC events selected (the box cut (vi) leaves no achromat pi+ that can meet a beam track: "
              "test UpstreamTransport.BoxCutLeavesNoAchromatPionThatCanMeetABeamTrack)";
-    core::Comparison row{kGroupUp, fmt::format("upstream background {} (kaonlab selection)", y.name), y.published,
-                         0.5 * (y.publishedUp + y.publishedDown), e.value, none ? y.perEventWeighted : e.error, src};
-    row.noMcEvent = none;
-    rows.push_back(row);
+    rows.push_back(upstreamRow(fmt::format("upstream background {} (kaonlab selection)", y.name), y.published,
+                               0.5 * (y.publishedUp + y.publishedDown), e, y.perEventWeighted, src));
   }
   for (const auto& y : r.upstreamYears) {
     if (y.name != "2018") continue;
@@ -345,23 +354,18 @@ std::vector<PnnRow> pnnUpstreamRows(const PnnResults& r) {
                         fmt::format("kaonlab only; fraction of the match sample (weighted, {} MC events)", w.n)});
         continue;
       }
-      const bool none = y.weighted[k].value == 0;
       if (k == 1)  // the box-cut effect per collimator (S1: Design 2016, S2: Design 2018)
         for (const auto& sub : r.upstreamYears) {
           if (!sub.subset) continue;
-          const bool z = sub.weighted[k].value == 0;
-          core::Comparison row{kGroupUp, fmt::format("  diagnostic {}: {}", sub.name, up.variants[k].name), 0, 0,
-                               sub.weighted[k].value, z ? sub.perEventWeighted : sub.weighted[k].error,
-                               fmt::format("collimator {}; not the analysis selection", sub.collimator)};
-          row.noMcEvent = z;
-          rows.push_back(row);
+          rows.push_back(upstreamRow(fmt::format("  diagnostic {}: {}", sub.name, up.variants[k].name), 0, 0,
+                                     sub.weighted[k], sub.perEventWeighted,
+                                     fmt::format("collimator {}; not the analysis selection", sub.collimator)));
         }
-      core::Comparison row{kGroupUp, fmt::format("  diagnostic 2018: {}", up.variants[k].name), 0, 0, y.weighted[k].value,
-                           none ? y.perEventWeighted : y.weighted[k].error,
-                           fmt::format("not the analysis selection; brute force {:.3g} +- {:.2g} ({} MC events)",
-                                       y.bruteForce[k].value, y.bruteForce[k].error, up.variants[k].bruteForce[0].n)};
-      row.noMcEvent = none;
-      rows.push_back(row);
+      rows.push_back(upstreamRow(fmt::format("  diagnostic 2018: {}", up.variants[k].name), 0, 0, y.weighted[k],
+                                 y.perEventWeighted,
+                                 fmt::format("not the analysis selection; brute force {:.3g} +- {:.2g} ({} MC events)",
+                                             y.bruteForce[k].value, y.bruteForce[k].error,
+                                             up.variants[k].bruteForce[0].n)));
     }
   }
   {  // weighted versus brute force on the loosest variant (most statistics)

@@ -32,16 +32,16 @@ std::string agreement(const ReportRow& r) {
   if (r.published == 0) return "-";
   return fmt::format("{:+.1f}%", 100.0 * (r.kaonlab - r.published) / r.published);
 }
-/// kaonlab's column: the value with its error, or for no MC event the weight of one event.
-std::string ours(const ReportRow& r) {
-  if (r.noMcEvent) return fmt::format("0 (one MC event = {:.2g})", r.kaonlabError);
-  return r.kaonlabError > 0 ? fmt::format("{:.4g} ± {:.2g}", r.kaonlab, r.kaonlabError) : fmt::format("{:.6g}", r.kaonlab);
-}
 std::string num(double v, double e, PublishedKind kind = PublishedKind::Value) {
   if (kind == PublishedKind::UpperLimit) return fmt::format("< {:.6g}", v);
   if (kind == PublishedKind::Approximate) return fmt::format("~{:.6g}", v);
   if (e > 0) return fmt::format("{:.4g} ± {:.2g}", v, e);
   return fmt::format("{:.6g}", v);
+}
+/// kaonlab's column: the value with its error, or for no MC event the weight of one event.
+std::string ours(const ReportRow& r) {
+  if (r.noMcEvent) return fmt::format("0 (one MC event = {:.2g})", r.kaonlabError);
+  return num(r.kaonlab, r.kaonlabError);
 }
 }  // namespace
 

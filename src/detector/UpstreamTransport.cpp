@@ -61,7 +61,8 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
   // drifts straight in the gap; the yoke iron absorbs (checked at the ends of every piece and
   // at its middle)
   auto crossDipole = [&](const beamline::Dipole& d) -> bool {
-    if (st.x.z < d.zStart() && (!moveTo(d.zStart()) || beamline::mcbIron(d, st.x.x, st.x.y))) return false;
+    if (st.x.z < d.zStart() && !moveTo(d.zStart())) return false;
+    if (beamline::mcbIron(d, st.x.x, st.x.y)) return false;  // at the entry (or the start inside)
     const double c = q * d.kickY / d.length;
     for (int piece = 0; piece < 8 && st.x.z < d.zEnd; ++piece) {
       const double left = d.zEnd - st.x.z;
@@ -96,12 +97,12 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
       }
       const double mid = 0.5 * len;
       const double cf = inField ? c : 0.0;
-      const beamline::State before = st;
+      const double z0 = st.x.z;
       if (!beamline::step(st, mid, cf, pMag)) return false;
       if (beamline::mcbIron(d, st.x.x, st.x.y)) return false;
       if (!beamline::step(st, len - mid, cf, pMag)) return false;
       if (beamline::mcbIron(d, st.x.x, st.x.y)) return false;
-      if (st.x.z <= before.x.z) break;
+      if (st.x.z <= z0) break;
     }
     return st.x.z >= d.zEnd - 1e-6;
   };
@@ -128,7 +129,6 @@ UpstreamPassage FastSimulation::transportUpstream(int pdgId, const FourVector& p
       }
     }
     if (d.zEnd <= st.x.z) continue;
-    if (st.x.z >= d.zStart() && beamline::mcbIron(d, st.x.x, st.x.y)) return stop(UpstreamPassage::Stop::Dipole);
     if (!crossDipole(d)) return stop(st.p.z > 0 ? UpstreamPassage::Stop::Dipole : UpstreamPassage::Stop::Backwards);
   }
   // final collimator of the selected design: absorbed when inside the block at a face

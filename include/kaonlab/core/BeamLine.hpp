@@ -81,6 +81,13 @@ struct State {
   Vector3 p;  ///< GeV
 };
 
+/// p.z from |p| = pm and the transverse momentum (0 when p_T reaches pm); false then.
+inline bool keepMagnitude(State& s, double pm) {
+  const double pt2 = s.p.x * s.p.x + s.p.y * s.p.y;
+  s.p.z = pt2 < pm * pm ? std::sqrt(pm * pm - pt2) : 0.0;
+  return s.p.z > 0;
+}
+
 /// Advance `s` by dz along z (either sign) through a uniform vertical field, dp_y/dz = c (0: a
 /// drift): y on a parabola with the slopes at the start, p_y changed by c dz, |p| = pm kept.
 /// False when p.z vanishes (the particle turned around).
@@ -88,17 +95,13 @@ inline bool step(State& s, double dz, double c, double pm) {
   const double pz = s.p.z;
   s.x = {s.x.x + s.p.x / pz * dz, s.x.y + s.p.y / pz * dz + 0.5 * c / pz * dz * dz, s.x.z + dz};
   s.p.y += c * dz;
-  const double pt2 = s.p.x * s.p.x + s.p.y * s.p.y;
-  s.p.z = pt2 < pm * pm ? std::sqrt(pm * pm - pt2) : 0.0;
-  return s.p.z > 0;
+  return keepMagnitude(s, pm);
 }
 
 /// Thin horizontal kick dpx (TRIM5), |p| = pm kept. False when p.z vanishes.
 inline bool kickX(State& s, double dpx, double pm) {
   s.p.x += dpx;
-  const double pt2 = s.p.x * s.p.x + s.p.y * s.p.y;
-  s.p.z = pt2 < pm * pm ? std::sqrt(pm * pm - pt2) : 0.0;
-  return s.p.z > 0;
+  return keepMagnitude(s, pm);
 }
 
 /// Move `s` (charge q) from its z to `z` (either direction) through the dipoles `d` and the
