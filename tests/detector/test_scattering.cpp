@@ -29,6 +29,29 @@ generator::Generator kmu2Generator(std::uint64_t seed) {
 }
 }  // namespace
 
+TEST(MaterialBudget, StrawAndGtk3FollowNa62sMcGeometry) {
+  // x/X0 recomputed from NA62's MC geometry (na62fw, session 11; docs/detector.md), with PDG
+  // radiation lengths (mm): Mylar 285.4, Ar 1.176e6 / CO2 1.96e6 at the gas density 1.977
+  // mg/cm^3 (19.55 / 36.20 g/cm^2), Cu 14.36, Au 3.344, W 3.504, Si 93.7, C6F14 ~208, epoxy ~360.
+  const DetectorConfig dc;
+  // STRAW: per chamber 4 views x 4 layers of straws (inner radius 4.875 mm, 36 um Mylar,
+  // 0.05 um Cu, 0.02 um Au, 15 um-radius wire) at a 17.6 mm pitch, averaged over the pitch
+  const double pitch = 17.6, rIn = 4.875, layers = 16;
+  const double rOut = rIn + 0.036;
+  const double mylar = M_PI * (rOut * rOut - rIn * rIn) / pitch * layers;
+  const double gasX0 = 1.0 / (0.7 / 19.55 + 0.3 / 36.20) / 1.977e-3 * 10.0;  // g/cm^2 / (g/cm^3) -> mm
+  const double gas = M_PI * rIn * rIn / pitch * layers;
+  const double metal = 2 * M_PI * rIn * layers / pitch * (0.05e-3 / 14.36 + 0.02e-3 / 3.344);
+  const double wire = M_PI * 0.015 * 0.015 / pitch * layers / 3.504;
+  const double straw = mylar / 285.4 + gas / gasX0 + metal + wire;
+  EXPECT_NEAR(straw, 0.00457, 0.00005);
+  EXPECT_NEAR(dc.straw.material.radiationLengths, straw, 0.03 * straw);
+  // GTK3: sensor 200 + chips 100 um Si, glue 30 um, cooling plate 370 um of which a 200 um layer
+  // is half C6F14
+  const double gtk = (0.200 + 0.100 + 0.370 - 0.100) / 93.7 + 0.100 / 208.0 + 0.030 / 360.0;
+  EXPECT_NEAR(dc.gtk.gtk3Material.radiationLengths, gtk, 0.03 * gtk);
+}
+
 TEST(StrawScatteringTail, ChiCAgreesWithDirectFormulaForCarbon) {
   // Direct Moliere/Bethe formula chi_c^2 = 0.157 Z(Z+1) x / A / (p beta)^2 (MeV^2, x in g/cm^2)
   // for carbon (Z = 6, A = 12.011) with x = 0.45% of X0(C) = 42.70 g/cm^2 (PDG table value):
