@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/app/Commands.hpp"
+#include "kaonlab/analysis/PiMuMuAnalysis.hpp"
 #include "kaonlab/analysis/PnnAnalysis.hpp"
 #include "kaonlab/app/Progress.hpp"
 #include "kaonlab/app/Report.hpp"
@@ -145,6 +146,26 @@ void pnnAnalysis(Report& report, const std::filesystem::path& dir, bool quick, i
   analysis::writePnnPlotData(r, dir);
 }
 
+/// K+ -> pi+ mu+ mu-: model-independent BR, form factor a+ b+, A_FB on simulated data.
+void piMuMuAnalysis(Report& report, const std::filesystem::path& dir, bool quick, int threads) {
+  auto cfg = quick ? analysis::PiMuMuAnalysisConfig::quick() : analysis::PiMuMuAnalysisConfig::standard();
+  cfg.threads = threads;
+  std::unique_ptr<ProgressBar> bar;
+  std::string current;
+  const analysis::PiMuMuResults r = analysis::runPiMuMuAnalysis(
+      cfg, [&](const std::string& sample, std::uint64_t done, std::uint64_t total) {
+        if (sample != current) {
+          if (bar) bar->finish();
+          bar = std::make_unique<ProgressBar>("reproduce: " + sample, total, true);
+          current = sample;
+        }
+        bar->update(done);
+      });
+  if (bar) bar->finish();
+  for (auto& row : analysis::piMuMuReportRows(r)) report.add(std::move(row));
+  io::writeFileAtomically(dir / "pimumu_results.json", analysis::piMuMuResultsJson(r));
+}
+
 /// Plots with the shipped matplotlib script (Debian python3-matplotlib).
 void makePlots(const std::filesystem::path& dir) {
   std::filesystem::path script = std::filesystem::path(KAONLAB_SOURCE_DIR) / "scripts" / "plot_pnn.py";
@@ -188,6 +209,7 @@ void addReproduceCommand(CLI::App& app) {
     generatorValidation(report, opt->quick ? 2'000'000 : 20'000'000, opt->threads, true);
     statisticsFromTalkInputs(report);
     pnnAnalysis(report, dir, opt->quick, opt->threads);
+    piMuMuAnalysis(report, dir, opt->quick, opt->threads);
     makePlots(dir);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -47,25 +47,37 @@ struct TrackLine {
   }
 };
 
-bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::DetectorConfig& d,
-                      const detail::LavRuns& lav) {
+// One check per detector of NA62's GeometricAcceptance; lineInAcceptance combines those asked for.
+bool strawAccepts(const TrackLine& line, const detector::DetectorConfig& d) {
   for (int k = 0; k < 4; ++k) {
     const Vector3 x = line.at(d.straw.z[k]);
     if (rad(x.x - d.straw.holeCentreX[k], x.y) <= d.straw.holeRadius || rad(x.x, x.y) >= d.straw.outerRadius)
       return false;
   }
+  return true;
+}
+
+bool richAccepts(const TrackLine& line, const detector::DetectorConfig& d) {
   const Vector3 rf = line.at(d.rich.zFront), rb = line.at(d.rich.zBack);
   const double r1 = rad(rf.x - d.rich.frontHoleCentreX, rf.y), r2 = rad(rb.x - d.rich.backHoleCentreX, rb.y);
-  if (r1 <= d.rich.holeRadius || r2 <= d.rich.holeRadius || r1 >= d.rich.outerRadius || r2 >= d.rich.outerRadius)
-    return false;
+  return r1 > d.rich.holeRadius && r2 > d.rich.holeRadius && r1 < d.rich.outerRadius && r2 < d.rich.outerRadius;
+}
+
+bool chodAccepts(const TrackLine& line, const detector::DetectorConfig& d) {
   const Vector3 ch = line.at(d.chod.zChod);
   const double rc = rad(ch.x, ch.y);
-  if (rc <= d.chod.chodRMin || rc >= d.chod.chodRMax) return false;
+  return rc > d.chod.chodRMin && rc < d.chod.chodRMax;
+}
+
+bool newChodAccepts(const TrackLine& line, const detector::DetectorConfig& d) {
   const Vector3 nc = line.at(d.chod.zNewChod);
   const double rn = rad(nc.x, nc.y);
-  if (rn <= d.chod.newChodRMin || rn >= d.chod.newChodRMax) return false;
-  // inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost):
-  // per run of planes (see detail::LavRuns) its first plane with z >= vertex z and its last
+  return rn > d.chod.newChodRMin && rn < d.chod.newChodRMax;
+}
+
+// inside the LAV crystal rings downstream of the vertex (a track through a LAV is lost):
+// per run of planes (see detail::LavRuns) its first plane with z >= vertex z and its last
+bool lavAccepts(const TrackLine& line, double vertexZ, const detail::LavRuns& lav) {
   for (int k = 0; k < lav.nRuns; ++k) {
     const auto& run = lav.runs[k];
     int i = run.first;
@@ -78,16 +90,29 @@ bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::Det
       if (rad(y.x, y.y) >= run.rInner) return false;
     }
   }
+  return true;
+}
+
+bool lkrAccepts(const TrackLine& line, const detector::DetectorConfig& d) {
   const Vector3 lk = line.at(d.lkr.zFront);
   const double ax = std::abs(lk.x), ay = std::abs(lk.y);
-  if (rad(lk.x, lk.y) <= d.lkr.rInner || ax >= d.lkr.apothem || ay >= d.lkr.apothem ||
-      ax + ay >= std::sqrt(2.0) * d.lkr.apothem)
-    return false;
+  return rad(lk.x, lk.y) > d.lkr.rInner && ax < d.lkr.apothem && ay < d.lkr.apothem &&
+         ax + ay < std::sqrt(2.0) * d.lkr.apothem;
+}
+
+bool muv3Accepts(const TrackLine& line, const detector::DetectorConfig& d) {
   const Vector3 m3 = line.at(d.muv.zMuv3);
-  if (rad(m3.x, m3.y) <= d.muv.muv3RInner || std::abs(m3.x) >= d.muv.muv3HalfSide ||
-      std::abs(m3.y) >= d.muv.muv3HalfSide)
-    return false;
-  return true;
+  return rad(m3.x, m3.y) > d.muv.muv3RInner && std::abs(m3.x) < d.muv.muv3HalfSide &&
+         std::abs(m3.y) < d.muv.muv3HalfSide;
+}
+
+bool lineInAcceptance(const TrackLine& line, double vertexZ, const detector::DetectorConfig& d,
+                      const detail::LavRuns& lav, unsigned mask = Reconstruction::kAllDetectors) {
+  using R = Reconstruction;
+  return (!(mask & R::kStraw) || strawAccepts(line, d)) && (!(mask & R::kRich) || richAccepts(line, d)) &&
+         (!(mask & R::kChod) || chodAccepts(line, d)) && (!(mask & R::kNewChod) || newChodAccepts(line, d)) &&
+         (!(mask & R::kLav) || lavAccepts(line, vertexZ, lav)) && (!(mask & R::kLkr) || lkrAccepts(line, d)) &&
+         (!(mask & R::kMuv3) || muv3Accepts(line, d));
 }
 }  // namespace
 
@@ -297,8 +322,8 @@ void Reconstruction::strawSegmentVeto(const detector::DetectorEvent& in, RecoEve
   }
 }
 
-bool Reconstruction::inAcceptance(const RecoTrack& t) const {
-  return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_, lavRuns_);
+bool Reconstruction::inAcceptance(const RecoTrack& t, unsigned detectors) const {
+  return lineInAcceptance(TrackLine(t, zMagnet_, kickSign_, ptKick_), t.vertex.z, det_, lavRuns_, detectors);
 }
 
 // theta = atan(radius / f): 1 / cos(theta) = sqrt(1 + (radius / f)^2) (closed form, no atan/cos)

@@ -185,8 +185,19 @@ class Reconstruction {
   /// Geometric acceptance of a track (NA62 GeometricAcceptance): STRAW1-4 (outside the
   /// hole, R < 1000 mm), inside the LAV rings downstream of the vertex, RICH
   /// entrance/back, NewCHOD, CHOD, LKr (R > 150 mm,
-  /// octagon), MUV3.
-  bool inAcceptance(const RecoTrack& t) const;
+  /// octagon), MUV3. `detectors`: the detectors to check (bits below; default all, the
+  /// RecoTrack::inAcceptance flag); e.g. NA62's K3piSelection.cc checks kStraw | kNewChod.
+  enum AcceptanceDetector : unsigned {
+    kStraw = 1u << 0,
+    kRich = 1u << 1,
+    kChod = 1u << 2,
+    kNewChod = 1u << 3,
+    kLav = 1u << 4,
+    kLkr = 1u << 5,
+    kMuv3 = 1u << 6,
+    kAllDetectors = (1u << 7) - 1
+  };
+  bool inAcceptance(const RecoTrack& t, unsigned detectors = kAllDetectors) const;
   /// RICH mass (GeV) from ring radius (mm) and momentum; negative when beta n cos(theta) > 1.
   double richMass(double radius, double p) const;
   /// Momentum from the ring radius for mass m (0 if the radius is at/above saturation).
