@@ -188,6 +188,7 @@ struct Scratch {
 
 struct EventRecord {
   int trueBin = -1;  ///< signal samples: bin of the true z
+  int trueSide = 0;  ///< signal samples: sign of the true cos(theta_Kmu)
   bool k3pi = false;
   PiMuMuCandidate sig;
 };
@@ -239,13 +240,16 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
         EventRecord& out = block[i];
         out = EventRecord{};
         gen.generate(first + i, sc.truth);
-        if (signal) {  // true z from the K+ daughters mu+ mu-
-          FourVector pair;
+        if (signal) {  // true z and cos(theta_Kmu) from the K+ daughters mu+ mu-
+          FourVector muPlus, muMinus;
           for (std::size_t k = 0; k < sc.truth.nParticles; ++k) {
             const auto& p = sc.truth.particles[k];
-            if (p.parent == -1 && std::abs(p.pdgId) == pdg::kMuon) pair += p.p;
+            if (p.parent != -1) continue;
+            if (p.pdgId == -pdg::kMuon) muPlus = p.p;
+            if (p.pdgId == pdg::kMuon) muMinus = p.p;
           }
-          out.trueBin = binOf(edges, pair.m2() / mK2);
+          out.trueBin = binOf(edges, (muPlus + muMinus).m2() / mK2);
+          out.trueSide = cosThetaKmu(sc.truth.beamMomentum, muPlus, muMinus) > 0 ? 1 : -1;
         }
         sim.simulate(sc.truth, sc.det);
         rec.reconstruct(sc.det, sc.rec);
@@ -258,6 +262,7 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
     for (std::size_t i = 0; i < n; ++i) {  // in event order: deterministic sums
       const EventRecord& e = block[i];
       if (e.trueBin >= 0) s.generatedPerBin[static_cast<std::size_t>(e.trueBin)] += 1;
+      if (e.trueSide != 0) (e.trueSide > 0 ? s.trueForward : s.trueBackward) += 1;
       if (e.k3pi) ++s.selected;
       if (e.sig.selected) {
         ++s.selected;
@@ -362,15 +367,19 @@ PiMuMuResults runPiMuMuAnalysis(const PiMuMuAnalysisConfig& cfgIn, const PiMuMuP
   r.fitChi2 = fr.gof.statistic;
   r.fitNdf = fr.gof.ndf;
 
-  // ---- forward-backward asymmetry, corrected by the MC's reconstructed one
-  auto afb = [](const PiMuMuSample& s) {
-    const double n = s.forward + s.backward;
+  // ---- forward-backward asymmetry, corrected for the acceptance with the MC: the MC's
+  // reconstructed minus generated asymmetry is the detector's bias
+  auto afb = [](double f, double b) {
+    const double n = f + b;
     if (n <= 0) return Estimate{};
-    const double a = (s.forward - s.backward) / n;
+    const double a = (f - b) / n;
     return Estimate{a, std::sqrt(std::max(1.0 - a * a, 0.0) / n)};
   };
-  const Estimate ad = afb(r.data), am = afb(r.mc);
-  r.afb = {ad.value - am.value, ad.error};
+  const Estimate ad = afb(r.data.forward, r.data.backward), am = afb(r.mc.forward, r.mc.backward);
+  const Estimate ag = afb(r.mc.trueForward, r.mc.trueBackward);
+  r.afb = {ad.value - am.value + ag.value, ad.error};
+  r.afbMcBias = {am.value - ag.value, std::hypot(am.error, ag.error)};
+  r.trueAfb = afb(r.data.trueForward, r.data.trueBackward).value;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
@@ -420,6 +429,8 @@ std::vector<core::Comparison> piMuMuReportRows(const PiMuMuResults& r) {
   add("closure: fitted a+", r.config.trueAPlus, 0, r.aPlus, r.aPlusError, truth);
   add("closure: fitted b+", r.config.trueBPlus, 0, r.bPlus, r.bPlusError, truth);
   add("closure: B x 1e8", r.trueBr * 1e8, 0, r.br.value * 1e8, std::hypot(r.br.error, r.brMcError) * 1e8, truth);
+  add("closure: A_FB x 100 (the Coulomb factor's, generated)", r.trueAfb * 100, 0, r.afb.value * 100,
+      r.afb.error * 100, truth);
   return rows;
 }
 
@@ -448,6 +459,8 @@ std::string piMuMuResultsJson(const PiMuMuResults& r) {
               {"b_plus", r.bPlus},            {"b_plus_error", r.bPlusError}, {"correlation", r.correlation},
               {"baker_cousins_chi2", r.fitChi2}, {"ndf", r.fitNdf}};
   j["afb"] = est(r.afb);
+  j["afb_mc_bias"] = est(r.afbMcBias);
+  j["afb_true"] = r.trueAfb;
   return j.dump(2) + "\n";
 }
 

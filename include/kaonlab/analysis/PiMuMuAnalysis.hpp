@@ -18,8 +18,9 @@
 //   N_K = N(K3pi selected) x D / (A_3pi x B_3pi);
 //   B = sum_i N_i / (N_K A_i)                      (A_i: MC acceptance of z bin i);
 //   a+, b+: binned Poisson likelihood fit of N_i to N_K A_i int_i dB/dz(z; a+, b+) dz;
-//   A_FB = (N(cos > 0) - N(cos < 0)) / N, corrected by the MC's reconstructed A_FB (the
-//   generated one is 0: the one-photon amplitude is even in cos(theta_Kmu)).
+//   A_FB = (N(cos > 0) - N(cos < 0)) / N, minus the MC's reconstructed - generated A_FB
+//   (one-photon exchange is even in cos(theta_Kmu); the Coulomb factor of the generator
+//   makes the generated A_FB +0.44%).
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -121,6 +122,7 @@ struct PiMuMuSample {
   std::vector<double> generatedPerBin;  ///< by true z (signal samples)
   std::vector<double> selectedPerBin;   ///< by reconstructed z
   double forward = 0, backward = 0;     ///< selected with cos(theta_Kmu) > 0 / < 0
+  double trueForward = 0, trueBackward = 0;  ///< generated, true cos(theta_Kmu) (signal samples)
 };
 
 struct PiMuMuResults {
@@ -140,6 +142,8 @@ struct PiMuMuResults {
   int fitNdf = 0;
   bool fitValid = false;
   Estimate afb;               ///< acceptance-corrected A_FB
+  Estimate afbMcBias;         ///< MC: reconstructed - generated A_FB (the correction)
+  double trueAfb = 0;         ///< generated A_FB of the data sample (the Coulomb factor's, ~ +0.44%)
   double seconds = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "kaonlab/generator/models/PiLeptonLepton.hpp"
 
 #include <algorithm>
+#include <boost/math/quadrature/gauss.hpp>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
@@ -41,6 +42,26 @@ std::complex<double> chiLoop(double w) {
   return 4.0 / 9.0 - 4.0 / (3.0 * w) - (1.0 - 4.0 / w) * g / 3.0;
 }
 
+/// Relative velocity of two particles of masses mi, mj with pair mass^2 s (kaon-physics.md 3.5):
+/// beta_ij = sqrt(lambda(s, mi^2, mj^2)) / (s - mi^2 - mj^2).
+/// Floored at kMinRelativeVelocity: at the Dalitz-plot corner where a pair is at rest (the
+/// phase space vanishes there) the attractive factor ~ 2 pi alpha / beta stays finite, so
+/// rates and the accept-reject bound below stay finite (a cut-off of 1e-6 changes the rate
+/// by < 1e-9).
+constexpr double kMinRelativeVelocity = 1e-6;
+double relativeVelocity(double s, double mi, double mj) {
+  const double mi2 = mi * mi, mj2 = mj * mj;
+  const double l = kallen(s, mi2, mj2);
+  return std::max(l > 0 ? std::sqrt(l) / (s - mi2 - mj2) : 0.0, kMinRelativeVelocity);
+}
+
+/// Sommerfeld factor A / (exp(A) - 1), A = +2 pi alpha / beta (like-sign pair, < 1) or
+/// -2 pi alpha / beta (opposite-sign pair, > 1) (kaon-physics.md 3.5).
+double sommerfeld(double s, double mi, double mj, bool likeSign) {
+  const double beta = relativeVelocity(s, mi, mj);
+  const double a = (likeSign ? 2.0 : -2.0) * pi * constants::alpha_em / beta;
+  return a / std::expm1(a);
+}
 
 /// Orthonormal basis (e1, e2) perpendicular to the unit vector n (Duff et al.,
 /// J. Comput. Graph. Tech. 6 (2017) 1).
@@ -164,6 +185,50 @@ double PiLeptonLeptonDecay::leptonBeta(double z) const {
 }
 
 double PiLeptonLeptonDecay::dGammaDz(double z) const {
+  const double bare = dGammaDzBare(z);
+  return config_.coulomb && bare > 0 ? bare * coulombFactor(z) : bare;
+}
+
+// pi+ and l in the l+ l- rest frame at z: the pi+ moves along n with energy ePi and momentum
+// pPi, l+ along (c n + ...) with momentum q, l- opposite; so
+//   s(pi+ l+-) = (ePi + m_ll/2)^2 - (pPi^2 + q^2 +- 2 pPi q c).
+double PiLeptonLeptonDecay::pionLeptonCoulomb(double z, double c) const {
+  const double s = z * mK_ * mK_, mll = std::sqrt(s);
+  const double ePi = (mK_ * mK_ - s - mPi_ * mPi_) / (2.0 * mll);
+  const double pPi = std::sqrt(std::max(0.0, ePi * ePi - mPi_ * mPi_));
+  const double q = std::sqrt(std::max(0.0, 0.25 * s - mL_ * mL_));
+  const double e = ePi + 0.5 * mll, e2 = e * e, pq = pPi * pPi + q * q, x = 2.0 * pPi * q * c;
+  return sommerfeld(e2 - pq - x, mPi_, mL_, true) * sommerfeld(e2 - pq + x, mPi_, mL_, false);
+}
+
+double PiLeptonLeptonDecay::pionLeptonCoulombBound(double z) const {
+  // the repulsive pi+ l+ factor is < 1; the attractive pi+ l- one, x / (1 - exp(-x)) with
+  // x = 2 pi alpha / beta, is < 1 + x and largest at the smallest s(pi+ l-) (beta grows
+  // with s): s_min = (ePi + m_ll/2)^2 - (pPi + q)^2
+  const double s = z * mK_ * mK_, mll = std::sqrt(s);
+  const double ePi = (mK_ * mK_ - s - mPi_ * mPi_) / (2.0 * mll);
+  const double pPi = std::sqrt(std::max(0.0, ePi * ePi - mPi_ * mPi_));
+  const double q = std::sqrt(std::max(0.0, 0.25 * s - mL_ * mL_));
+  const double sMin = (ePi + 0.5 * mll) * (ePi + 0.5 * mll) - (pPi + q) * (pPi + q);
+  return 1.0 + 2.0 * pi * constants::alpha_em / relativeVelocity(sMin, mPi_, mL_);
+}
+
+double PiLeptonLeptonDecay::coulombWeight(double z, double c) const {
+  if (!config_.coulomb) return 1.0;
+  return sommerfeld(z * mK_ * mK_, mL_, mL_, false) * pionLeptonCoulomb(z, c);
+}
+
+double PiLeptonLeptonDecay::coulombFactor(double z) const {
+  if (!config_.coulomb || z <= zMin_ || z >= zMax_) return 1.0;
+  // mean of w_C over cos theta_l with the one-photon weight 1 - beta^2 c^2 (30-point
+  // Gauss-Legendre; the integrand is smooth in c away from the z end points)
+  const double b2 = 1.0 - zMin_ / z;
+  const double num = boost::math::quadrature::gauss<double, 30>::integrate(
+      [&](double c) { return (1.0 - b2 * c * c) * pionLeptonCoulomb(z, c); }, -1.0, 1.0);
+  return sommerfeld(z * mK_ * mK_, mL_, mL_, false) * num / (2.0 * (1.0 - b2 / 3.0));
+}
+
+double PiLeptonLeptonDecay::dGammaDzBare(double z) const {
   if (z <= zMin_ || z >= zMax_) return 0.0;
   const double lam = kallen(1.0, z, rPi2_);
   if (lam <= 0.0) return 0.0;
@@ -177,8 +242,10 @@ double PiLeptonLeptonDecay::d2GammaDzDcos(double z, double c) const {
   if (c < -1.0 || c > 1.0) return 0.0;
   // D(x,z) = lambda (1 - beta^2 cos^2 theta) and int (1 - beta^2 c^2) dc = 2 (3 - beta^2)/3
   // (kaon-physics.md 3.2, checks/kpill_dalitz.py)
+  const double bare = dGammaDzBare(z);
+  if (bare <= 0) return 0.0;  // outside the Dalitz plot (where w_C may diverge)
   const double b2 = 1.0 - zMin_ / z;
-  return dGammaDz(z) * 1.5 * (1.0 - b2 * c * c) / (3.0 - b2);
+  return bare * 1.5 * (1.0 - b2 * c * c) / (3.0 - b2) * coulombWeight(z, c);
 }
 
 void PiLeptonLeptonDecay::generate(RandomStream& rng, DecayProducts& out) const {
@@ -199,12 +266,21 @@ void PiLeptonLeptonDecay::generate(RandomStream& rng, DecayProducts& out) const 
     if (f < a) squeezeViolations_.fetch_add(1, std::memory_order_relaxed);
     if (zAccept_.accept((f - a) / (1.0 - a), rng)) break;
   }
-  // 2) cos theta_l from 1 - beta^2 cos^2 theta_l (section 3.2), bound 1.
+  // 2) cos theta_l from 1 - beta^2 cos^2 theta_l (section 3.2), bound 1; with the Coulomb
+  //    correction times the pi+ l+- factors over their bound at this z (the l+ l- factor
+  //    depends on z only and is in dGamma/dz).
   const double b2 = 1.0 - zMin_ / z;
   double c;
-  do {
-    c = 2.0 * rng.uniform() - 1.0;
-  } while (!cosAccept_.accept(1.0 - b2 * c * c, rng));
+  if (config_.coulomb) {
+    const double bound = pionLeptonCoulombBound(z);
+    do {
+      c = 2.0 * rng.uniform() - 1.0;
+    } while (!cosAccept_.accept((1.0 - b2 * c * c) * pionLeptonCoulomb(z, c) / bound, rng));
+  } else {
+    do {
+      c = 2.0 * rng.uniform() - 1.0;
+    } while (!cosAccept_.accept(1.0 - b2 * c * c, rng));
+  }
   const double sinT = std::sqrt(std::max(0.0, 1.0 - c * c));
   double cosPhi, sinPhi;
   uniformAzimuth(rng, cosPhi, sinPhi);
@@ -251,7 +327,7 @@ std::string PiLeptonLeptonDecay::description() const {
   std::ostringstream os;
   os << "K+ -> pi+ " << (config_.leptonPdg == pdg::kMuon ? "mu+ mu-" : "e+ e-")
      << ": DEIP O(p^6) form factor W(z) = G_F m_K^2 (a+ + b+ z) + W_pipi(z), a+ = " << config_.aPlus
-     << ", b+ = " << config_.bPlus
+     << ", b+ = " << config_.bPlus << (config_.coulomb ? ", Coulomb factor (Isidori EPJC 53 (2008) 567)" : "")
      << " (D'Ambrosio, Ecker, Isidori, Portoles, JHEP 08 (1998) 004, hep-ph/9808289; "
         "kaon-physics.md section 3); Gamma = "
      << width_ << " GeV";
