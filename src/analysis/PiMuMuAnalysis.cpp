@@ -127,15 +127,21 @@ PiMuMuSpectrum::PiMuMuSpectrum() {
   zMax_ = m.model.zMax();
 }
 
-double PiMuMuSpectrum::dBdz(double z, double aPlus, double bPlus) const {
+double PiMuMuSpectrum::kinematicFactor(double z) const {
   const auto& m = spectrumModel();
   if (z <= zMin_ || z >= zMax_) return 0.0;
-  const std::complex<double> w1 = m.model.formFactor(z);  // g + W_pipi
-  const double n1 = std::norm(w1);
-  if (n1 <= 0) return 0.0;
-  const double kinematic = m.model.dGammaDz(z) / n1;      // dGamma/dz / |W|^2
-  const std::complex<double> w = w1 + m.g * (aPlus - 1.0 + bPlus * z);
-  return m.toBr * kinematic * std::norm(w);
+  const double n1 = m.model.formFactor2(z);  // |g + W_pipi|^2
+  return n1 > 0 ? m.toBr * m.model.dGammaDz(z) / n1 : 0.0;
+}
+
+double PiMuMuSpectrum::formFactor2(double z, double aPlus, double bPlus) const {
+  const auto& m = spectrumModel();
+  return std::norm(m.model.formFactor(z) + m.g * (aPlus - 1.0 + bPlus * z));
+}
+
+double PiMuMuSpectrum::dBdz(double z, double aPlus, double bPlus) const {
+  if (z <= zMin_ || z >= zMax_) return 0.0;
+  return kinematicFactor(z) * formFactor2(z, aPlus, bPlus);
 }
 
 double PiMuMuSpectrum::integral(double lo, double hi, double aPlus, double bPlus) const {
@@ -458,6 +464,37 @@ std::string piMuMuResultsJson(const PiMuMuResults& r) {
   j["fit"] = {{"valid", r.fitValid},          {"a_plus", r.aPlus},           {"a_plus_error", r.aPlusError},
               {"b_plus", r.bPlus},            {"b_plus_error", r.bPlusError}, {"correlation", r.correlation},
               {"baker_cousins_chi2", r.fitChi2}, {"ndf", r.fitNdf}};
+  {  // plot data (scripts/plot_pimumu.py): the z spectrum with the fit, and |W(z)|^2 per bin
+    // = B_i / int_i tau/hbar K(z) dz (the K-weighted bin average) beside the fitted and the
+    // published curves
+    const PiMuMuSpectrum sp;
+    static thread_local boost::math::quadrature::tanh_sinh<double> integrator;
+    nlohmann::json expected = nlohmann::json::array(), w2 = nlohmann::json::array(), w2e = nlohmann::json::array();
+    for (std::size_t i = 0; i + 1 < r.edges.size(); ++i) {
+      const double lo = r.edges[i], hi = r.edges[i + 1];
+      const double a = r.mc.generatedPerBin[i] > 0 ? r.mc.selectedPerBin[i] / r.mc.generatedPerBin[i] : 0.0;
+      expected.push_back(r.nK.value * a * sp.integral(lo, hi, r.aPlus, r.bPlus));
+      const double k = integrator.integrate([&](double z) { return sp.kinematicFactor(z); }, lo, hi, 1e-10);
+      const double n = r.data.selectedPerBin[i];
+      const double den = r.nK.value * a * k;
+      w2.push_back(den > 0 ? n / den : 0.0);
+      w2e.push_back(den > 0 ? std::sqrt(n) / den : 0.0);
+    }
+    nlohmann::json zs = nlohmann::json::array(), fitCurve = nlohmann::json::array(), pubCurve = nlohmann::json::array();
+    const auto& p = r.config.published;
+    for (int k = 0; k <= 200; ++k) {
+      const double z = sp.zMin() + (sp.zMax() - sp.zMin()) * k / 200.0;
+      zs.push_back(z);
+      fitCurve.push_back(sp.formFactor2(z, r.aPlus, r.bPlus));
+      pubCurve.push_back(sp.formFactor2(z, p.aPlus, p.bPlus));
+    }
+    j["plot"] = {{"fit_expected_per_z_bin", expected},
+                 {"form_factor2_per_z_bin", w2},
+                 {"form_factor2_error_per_z_bin", w2e},
+                 {"curve_z", zs},
+                 {"curve_form_factor2_fit", fitCurve},
+                 {"curve_form_factor2_published", pubCurve}};
+  }
   j["afb"] = est(r.afb);
   j["afb_mc_bias"] = est(r.afbMcBias);
   j["afb_true"] = r.trueAfb;

@@ -178,14 +178,16 @@ void piMuMuAnalysis(Report& report, const std::filesystem::path& dir, bool quick
   io::writeFileAtomically(dir / "pimumu_results.json", analysis::piMuMuResultsJson(r));
 }
 
-/// Plots with the shipped matplotlib script (Debian python3-matplotlib).
+/// Plots with the shipped matplotlib scripts (Debian python3-matplotlib).
 void makePlots(const std::filesystem::path& dir) {
-  std::filesystem::path script = std::filesystem::path(KAONLAB_SOURCE_DIR) / "scripts" / "plot_pnn.py";
-  if (!std::filesystem::exists(script)) script = std::filesystem::path(KAONLAB_DATA_DIR) / "scripts" / "plot_pnn.py";
   const char* python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-  const std::string cmd = fmt::format("{} '{}' '{}'", python, script.string(), dir.string());
-  if (!std::filesystem::exists(script) || std::system(cmd.c_str()) != 0)
-    fmt::print(stderr, "kaonlab reproduce: warning: plots not made ({} failed)\n", cmd);
+  for (const char* name : {"plot_pnn.py", "plot_pimumu.py"}) {
+    std::filesystem::path script = std::filesystem::path(KAONLAB_SOURCE_DIR) / "scripts" / name;
+    if (!std::filesystem::exists(script)) script = std::filesystem::path(KAONLAB_DATA_DIR) / "scripts" / name;
+    const std::string cmd = fmt::format("{} '{}' '{}'", python, script.string(), dir.string());
+    if (!std::filesystem::exists(script) || std::system(cmd.c_str()) != 0)
+      fmt::print(stderr, "kaonlab reproduce: warning: plots not made ({} failed)\n", cmd);
+  }
 }
 
 /// Markdown section embedding the PNG plots found in `dir` (sorted by name).

@@ -4,7 +4,13 @@
 // statistical errors that scale to NA62's.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "kaonlab/analysis/PiMuMuAnalysis.hpp"
 #include "kaonlab/core/Error.hpp"
@@ -125,4 +131,48 @@ TEST(PiMuMuSelection, BadConfigurationIsRefusedWithTheKey) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("mass_min"), std::string::npos);
   }
+}
+
+TEST(PiMuMuAnalysis, ResultsJsonAndPlotScript) {
+  // the JSON carries the spectra and the plot data; scripts/plot_pimumu.py draws them
+  namespace fs = std::filesystem;
+  const auto& r = smallRun();
+  const auto j = nlohmann::json::parse(piMuMuResultsJson(r));
+  const std::size_t nb = static_cast<std::size_t>(r.config.zBins);
+  ASSERT_EQ(j["z_bin_edges"].size(), nb + 1);
+  ASSERT_EQ(j["plot"]["fit_expected_per_z_bin"].size(), nb);
+  // the fitted expectation sums to the selected data (Poisson likelihood with free
+  // normalisation through a+, b+: within a few per cent)
+  double expected = 0;
+  for (double v : j["plot"]["fit_expected_per_z_bin"]) expected += v;
+  EXPECT_NEAR(expected, static_cast<double>(r.data.selected), 0.03 * static_cast<double>(r.data.selected));
+  // |W|^2 per bin scatters around the fitted curve: mean pull over the bins near 0
+  const PiMuMuSpectrum sp;
+  double sumPull = 0;
+  int n = 0;
+  for (std::size_t i = 0; i < nb; ++i) {
+    const double e = j["plot"]["form_factor2_error_per_z_bin"][i];
+    if (e <= 0) continue;
+    const double zc = 0.5 * (r.edges[i] + r.edges[i + 1]);
+    sumPull += (j["plot"]["form_factor2_per_z_bin"][i].get<double>() - sp.formFactor2(zc, r.aPlus, r.bPlus)) / e;
+    ++n;
+  }
+  ASSERT_GT(n, 10);
+  EXPECT_LT(std::abs(sumPull / n), 3.0 / std::sqrt(n));
+
+  const fs::path dir = fs::temp_directory_path() / ("kaonlab_test_pimumu_plots_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "pimumu_results.json") << piMuMuResultsJson(r);
+  const char* src = std::getenv("KAONLAB_SOURCE_DIR");
+  if (!src) GTEST_SKIP() << "KAONLAB_SOURCE_DIR not set (run through ctest)";
+  const std::string python = fs::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+  if (std::system((python + " -c 'import matplotlib' > /dev/null 2>&1").c_str()) != 0)
+    GTEST_SKIP() << python << " has no matplotlib";
+  const std::string cmd = python + " " + (fs::path(src) / "scripts" / "plot_pimumu.py").string() + " " +
+                          dir.string() + " > /dev/null";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  for (const char* f : {"pimumu_z_spectrum.png", "pimumu_z_spectrum.svg", "pimumu_form_factor.png"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  fs::remove_all(dir);
 }

@@ -161,6 +161,10 @@ class PiMuMuSpectrum {
  public:
   PiMuMuSpectrum();
   double dBdz(double z, double aPlus, double bPlus) const;
+  /// tau_K / hbar * K(z): dB/dz = kinematicFactor(z) |W(z)|^2 (with the Coulomb factor).
+  double kinematicFactor(double z) const;
+  /// |W(z)|^2 for (a+, b+) (dimensionless).
+  double formFactor2(double z, double aPlus, double bPlus) const;
   /// B over [lo, hi] (tanh-sinh quadrature, relative accuracy ~1e-10).
   double integral(double lo, double hi, double aPlus, double bPlus) const;
   double zMin() const { return zMin_; }
