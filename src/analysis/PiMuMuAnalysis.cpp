@@ -282,11 +282,8 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
   return s;
 }
 
-Estimate binomial(double k, double n) {
-  if (n <= 0) return {};
-  const double p = k / n;
-  return {p, std::sqrt(std::max(p * (1 - p), 0.0) / n)};
-}
+/// k of n unweighted events (the binomial error of efficiency() with unit weights).
+Estimate binomial(double k, double n) { return efficiency({k, k, k}, {n, n, n}); }
 
 }  // namespace
 

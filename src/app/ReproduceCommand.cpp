@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <memory>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/app/Commands.hpp"
@@ -137,22 +138,36 @@ void statisticsFromTalkInputs(Report& report) {
   report.add({g, "UL BR(pi0 -> mu- e+) x 1e10, 90% CL CLs", 3.2, 0.0, ul2.br * 1e10, 0.0, "PRL 127 (2021) 131802"});
 }
 
+/// One progress bar per stage of an analysis (mode or sample), as the analysis reports them.
+class StageProgress {
+ public:
+  explicit StageProgress(std::string prefix) : prefix_(std::move(prefix)) {}
+  ~StageProgress() {
+    if (bar_) bar_->finish();
+  }
+  void operator()(const std::string& stage, std::uint64_t done, std::uint64_t total) {
+    if (stage != current_) {
+      if (bar_) bar_->finish();
+      bar_ = std::make_unique<ProgressBar>(prefix_ + stage, total, true);
+      current_ = stage;
+    }
+    bar_->update(done);
+  }
+
+ private:
+  std::string prefix_, current_;
+  std::unique_ptr<ProgressBar> bar_;
+};
+
 /// K+ -> pi+ nu nubar end to end (issue 5): simulation, selection, backgrounds, SES, BR.
 void pnnAnalysis(Report& report, const std::filesystem::path& dir, bool quick, int threads) {
   auto cfg = quick ? analysis::PnnAnalysisConfig::quick() : analysis::PnnAnalysisConfig::standard();
   cfg.threads = threads;
-  std::unique_ptr<ProgressBar> bar;
-  std::string current;
-  const analysis::PnnResults r = analysis::runPnnAnalysis(cfg, [&](const std::string& mode, std::uint64_t done,
-                                                                   std::uint64_t total) {
-    if (mode != current) {
-      if (bar) bar->finish();
-      bar = std::make_unique<ProgressBar>("reproduce: pnn " + mode, total, true);
-      current = mode;
-    }
-    bar->update(done);
-  });
-  if (bar) bar->finish();
+  analysis::PnnResults r;
+  {
+    StageProgress progress("reproduce: pnn ");
+    r = analysis::runPnnAnalysis(cfg, std::ref(progress));
+  }
   for (auto& row : analysis::pnnReportRows(r)) report.add(std::move(row));
   io::writeFileAtomically(dir / "pnn_results.json", analysis::pnnResultsJson(r));
   analysis::writePnnPlotData(r, dir);
@@ -162,18 +177,11 @@ void pnnAnalysis(Report& report, const std::filesystem::path& dir, bool quick, i
 void piMuMuAnalysis(Report& report, const std::filesystem::path& dir, bool quick, int threads) {
   auto cfg = quick ? analysis::PiMuMuAnalysisConfig::quick() : analysis::PiMuMuAnalysisConfig::standard();
   cfg.threads = threads;
-  std::unique_ptr<ProgressBar> bar;
-  std::string current;
-  const analysis::PiMuMuResults r = analysis::runPiMuMuAnalysis(
-      cfg, [&](const std::string& sample, std::uint64_t done, std::uint64_t total) {
-        if (sample != current) {
-          if (bar) bar->finish();
-          bar = std::make_unique<ProgressBar>("reproduce: " + sample, total, true);
-          current = sample;
-        }
-        bar->update(done);
-      });
-  if (bar) bar->finish();
+  analysis::PiMuMuResults r;
+  {
+    StageProgress progress("reproduce: ");
+    r = analysis::runPiMuMuAnalysis(cfg, std::ref(progress));
+  }
   for (auto& row : analysis::piMuMuReportRows(r)) report.add(std::move(row));
   io::writeFileAtomically(dir / "pimumu_results.json", analysis::piMuMuResultsJson(r));
 }
