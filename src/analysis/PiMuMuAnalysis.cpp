@@ -66,35 +66,49 @@ double cosThetaKmu(const FourVector& kaon, const FourVector& muPlus, const FourV
   return den > 0 ? k.dot(mu) / den : 0.0;
 }
 
+TrackSpecies identify(const reco::RecoTrack& t, const PiMuMuSelectionConfig& c) {
+  if (t.muv3) return t.eOverP < c.muonMaxEOverP ? TrackSpecies::Muon : TrackSpecies::Unidentified;
+  return t.eOverP < c.pionMaxEOverP ? TrackSpecies::Pion : TrackSpecies::Unidentified;
+}
+
+ThreeTrackCandidate selectThreeTrack(const reco::RecoEvent& ev, const reco::Reconstruction& rec,
+                                     const PiMuMuSelectionConfig& c, const std::array<int, 3>& products) {
+  ThreeTrackCandidate out;
+  using R = reco::Reconstruction;
+  if (!threeTrackVertexPasses(ev, rec, c, R::kStraw | R::kNewChod | R::kLkr | R::kMuv3)) return out;
+  // each product takes an unused vertex track of its charge and species (a track has one
+  // species, so the assignment is unique up to identical products)
+  std::array<bool, 3> used{};
+  std::array<double, 3> masses{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const int a = std::abs(products[k]);
+    const TrackSpecies want = a == pdg::kMuon ? TrackSpecies::Muon : a == pdg::kPiPlus ? TrackSpecies::Pion
+                                                                                       : TrackSpecies::Unidentified;
+    masses[k] = mass(products[k]);
+    for (std::size_t j = 0; j < 3 && out.tracks[k] < 0; ++j) {
+      const int i = ev.vertex3Tracks[j];
+      const auto& t = ev.tracks[static_cast<std::size_t>(i)];
+      if (!used[j] && t.charge == charge(products[k]) && identify(t, c) == want) {
+        used[j] = true;
+        out.tracks[k] = i;
+      }
+    }
+    if (out.tracks[k] < 0) return out;
+  }
+  out.mass = R::threeTrackMass(ev, out.tracks, masses);
+  out.selected = out.mass > c.massMin && out.mass < c.massMax;
+  return out;
+}
+
 PiMuMuCandidate selectPiMuMu(const reco::RecoEvent& ev, const reco::Reconstruction& rec,
                              const PiMuMuSelectionConfig& c) {
   PiMuMuCandidate out;
-  using R = reco::Reconstruction;
-  if (!threeTrackVertexPasses(ev, rec, c, R::kStraw | R::kNewChod | R::kLkr | R::kMuv3)) return out;
-  auto isMuon = [&](const reco::RecoTrack& t) { return t.muv3 && t.eOverP < c.muonMaxEOverP; };
-  auto isPion = [&](const reco::RecoTrack& t) { return !t.muv3 && t.eOverP < c.pionMaxEOverP; };
-  // the negative track is the mu-; of the two positive ones, one mu+ and one pi+
-  int muMinus = -1, muPlus = -1, pion = -1;
-  for (int i : ev.vertex3Tracks) {
-    const auto& t = ev.tracks[static_cast<std::size_t>(i)];
-    if (t.charge < 0) {
-      if (!isMuon(t)) return out;
-      muMinus = i;
-    } else if (isMuon(t) && muPlus < 0) {
-      muPlus = i;
-    } else if (isPion(t) && pion < 0) {
-      pion = i;
-    } else {
-      return out;
-    }
-  }
-  if (muMinus < 0 || muPlus < 0 || pion < 0) return out;
-  const double mMu = mass(pdg::kMuon), mPi = mass(pdg::kPiPlus), mK = mass(pdg::kKPlus);
-  const std::array<int, 3> idx{pion, muPlus, muMinus};
-  out.mass = R::threeTrackMass(ev, idx, {mPi, mMu, mMu});
-  if (out.mass <= c.massMin || out.mass >= c.massMax) return out;
-  const FourVector pMuPlus = FourVector::fromMass(ev.tracks[static_cast<std::size_t>(muPlus)].momentum, mMu);
-  const FourVector pMuMinus = FourVector::fromMass(ev.tracks[static_cast<std::size_t>(muMinus)].momentum, mMu);
+  const ThreeTrackCandidate t = selectThreeTrack(ev, rec, c, {pdg::kPiPlus, -pdg::kMuon, pdg::kMuon});
+  out.mass = t.mass;
+  if (!t.selected) return out;
+  const double mMu = mass(pdg::kMuon), mK = mass(pdg::kKPlus);
+  const FourVector pMuPlus = FourVector::fromMass(ev.tracks[static_cast<std::size_t>(t.tracks[1])].momentum, mMu);
+  const FourVector pMuMinus = FourVector::fromMass(ev.tracks[static_cast<std::size_t>(t.tracks[2])].momentum, mMu);
   out.z = (pMuPlus + pMuMinus).m2() / (mK * mK);
   // the K+ four-momentum: the three-track sum at the kaon mass (NA62's pi mu mu kinematics
   // are closed by the three tracks)
@@ -206,9 +220,12 @@ int binOf(const std::vector<double>& edges, double z) {
 }
 
 /// Generate, simulate, reconstruct and select `events` decays of one mode.
+/// The selection: pi+ mu+ mu- (signal samples), K3pi (k3pi), or selectThreeTrack for
+/// `products` when given (other final states).
 PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name, const std::string& key,
                        std::uint64_t seed, std::uint64_t events, double aPlus, double bPlus,
-                       const std::vector<double>& edges, const PiMuMuProgress& progress) {
+                       const std::vector<double>& edges, const PiMuMuProgress& progress,
+                       const std::array<int, 3>* products = nullptr) {
   generator::GeneratorConfig g = cfg.generator;
   g.modes = {key};
   g.selection = generator::ModeSelection::BranchingRatio;
@@ -259,7 +276,9 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
         }
         sim.simulate(sc.truth, sc.det);
         rec.reconstruct(sc.det, sc.rec);
-        if (signal)
+        if (products)
+          out.sig.selected = selectThreeTrack(sc.rec, rec, cfg.selection, *products).selected;
+        else if (signal)
           out.sig = selectPiMuMu(sc.rec, rec, cfg.selection);
         else
           out.k3pi = selectK3pi(sc.rec, rec, cfg.selection);
@@ -274,7 +293,7 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
         ++s.selected;
         const int b = binOf(edges, e.sig.z);
         if (b >= 0) s.selectedPerBin[static_cast<std::size_t>(b)] += 1;
-        (e.sig.cosTheta > 0 ? s.forward : s.backward) += 1;
+        if (signal && !products) (e.sig.cosTheta > 0 ? s.forward : s.backward) += 1;
       }
     }
     if (progress) progress(name, first + n, events);
@@ -286,6 +305,16 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
 Estimate binomial(double k, double n) { return efficiency({k, k, k}, {n, n, n}); }
 
 }  // namespace
+
+Estimate threeTrackAcceptance(const PiMuMuAnalysisConfig& cfg, const std::string& modeKey, std::uint64_t seed,
+                              std::uint64_t events, const std::array<int, 3>& products,
+                              const PiMuMuProgress& progress) {
+  const PiMuMuSpectrum spectrum;
+  const std::vector<double> edges{spectrum.zMin(), spectrum.zMax()};
+  const PiMuMuSample s = runSample(cfg, modeKey, modeKey, seed, events, cfg.generator.catalogue.pimumu.aPlus,
+                                   cfg.generator.catalogue.pimumu.bPlus, edges, progress, &products);
+  return binomial(static_cast<double>(s.selected), static_cast<double>(s.generated));
+}
 
 PiMuMuResults runPiMuMuAnalysis(const PiMuMuAnalysisConfig& cfgIn, const PiMuMuProgress& progress) {
   const auto t0 = std::chrono::steady_clock::now();

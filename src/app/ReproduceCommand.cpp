@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "kaonlab/app/Commands.hpp"
+#include "kaonlab/analysis/LnvSearch.hpp"
 #include "kaonlab/analysis/PiMuMuAnalysis.hpp"
 #include "kaonlab/analysis/PnnAnalysis.hpp"
 #include "kaonlab/app/Progress.hpp"
@@ -186,6 +187,18 @@ void piMuMuAnalysis(Report& report, const std::filesystem::path& dir, bool quick
   io::writeFileAtomically(dir / "pimumu_results.json", analysis::piMuMuResultsJson(r));
 }
 
+/// K+ -> pi- mu+ mu+ (LNV): SES from kaonlab's acceptances, upper limit (docs/analysis-pimumu.md).
+void lnvSearch(Report& report, bool quick, int threads) {
+  auto cfg = quick ? analysis::LnvSearchConfig::quick() : analysis::LnvSearchConfig::standard();
+  cfg.base.threads = threads;
+  analysis::LnvSearchResults r;
+  {
+    StageProgress progress("reproduce: lnv ");
+    r = analysis::runPiMinusMuMuSearch(cfg, std::ref(progress));
+  }
+  for (auto& row : analysis::lnvReportRows(r)) report.add(std::move(row));
+}
+
 /// Plots with the shipped matplotlib scripts (Debian python3-matplotlib).
 void makePlots(const std::filesystem::path& dir) {
   const char* python = std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -232,6 +245,7 @@ void addReproduceCommand(CLI::App& app) {
     statisticsFromTalkInputs(report);
     pnnAnalysis(report, dir, opt->quick, opt->threads);
     piMuMuAnalysis(report, dir, opt->quick, opt->threads);
+    lnvSearch(report, opt->quick, opt->threads);
     makePlots(dir);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 

@@ -69,6 +69,21 @@ struct PiMuMuCandidate {
 
 PiMuMuCandidate selectPiMuMu(const reco::RecoEvent& ev, const reco::Reconstruction& rec,
                              const PiMuMuSelectionConfig& cfg);
+
+/// Species of a reconstructed track by the signal identification above.
+enum class TrackSpecies { Pion, Muon, Unidentified };
+TrackSpecies identify(const reco::RecoTrack& t, const PiMuMuSelectionConfig& cfg);
+
+/// Any three-track final state of pions and muons (K+ -> pi+ mu+ mu-, the LNV pi- mu+ mu+):
+/// the vertex cuts, LKr and MUV3 acceptance, each product (PDG id) assigned a vertex track of
+/// its charge and species, and the mass window with the products' masses.
+struct ThreeTrackCandidate {
+  bool selected = false;
+  std::array<int, 3> tracks{-1, -1, -1};  ///< vertex track of each product
+  double mass = 0;                        ///< with the products' masses (0 if not assigned)
+};
+ThreeTrackCandidate selectThreeTrack(const reco::RecoEvent& ev, const reco::Reconstruction& rec,
+                                     const PiMuMuSelectionConfig& cfg, const std::array<int, 3>& products);
 /// NA62's K3piSelection on the same three-track vertex (pi mass hypotheses); m3pi: its mass.
 bool selectK3pi(const reco::RecoEvent& ev, const reco::Reconstruction& rec, const PiMuMuSelectionConfig& cfg,
                 double* m3pi = nullptr);
@@ -151,6 +166,11 @@ using PiMuMuProgress = std::function<void(const std::string& sample, std::uint64
 
 PiMuMuResults runPiMuMuAnalysis(const PiMuMuAnalysisConfig& cfg, const PiMuMuProgress& progress = {});
 std::vector<core::Comparison> piMuMuReportRows(const PiMuMuResults& r);
+/// Acceptance of selectThreeTrack for `products` on `events` decays of one catalogue mode in
+/// the three-track fiducial region (detector, reconstruction and cuts of `cfg`).
+Estimate threeTrackAcceptance(const PiMuMuAnalysisConfig& cfg, const std::string& modeKey, std::uint64_t seed,
+                              std::uint64_t events, const std::array<int, 3>& products,
+                              const PiMuMuProgress& progress = {});
 /// Everything of the run as JSON (pimumu_results.json of `kaonlab reproduce`): samples, z
 /// spectra per bin, acceptances, N_K, B, the fit and A_FB.
 std::string piMuMuResultsJson(const PiMuMuResults& r);
