@@ -1,7 +1,9 @@
 // `kaonlab analyse --input run.reco.h5`: apply an analysis selection to a reconstructed ntuple
 // (written by `kaonlab simulate`, or by any tool that follows docs/io.md) and write the cut flow,
 // the m2miss-region counts per generated mode and the signal-region candidates as JSON.
-// Today: the K+ -> pi+ nu nubar selection (analysis::PnnSelection; docs/analysis-pnn.md).
+// Analyses: the K+ -> pi+ nu nubar selection (--analysis pnn, analysis::PnnSelection;
+// docs/analysis-pnn.md) and the three-track K+ -> pi+ mu+ mu- / K+ -> pi+ pi+ pi- selections
+// (--analysis pimumu, analysis::selectPiMuMu / selectK3pi; docs/analysis-pimumu.md).
 #include <fmt/format.h>
 
 #include <chrono>
@@ -13,7 +15,9 @@
 #include <vector>
 #include <nlohmann/json.hpp>
 
+#include "kaonlab/analysis/PiMuMuAnalysis.hpp"
 #include "kaonlab/analysis/PnnSelection.hpp"
+#include "kaonlab/app/Card.hpp"
 #include "PnnCard.hpp"
 #include "Shards.hpp"
 #include "kaonlab/app/Commands.hpp"
@@ -36,10 +40,11 @@ constexpr std::size_t kMaxListedCandidates = 1000;
 
 struct Options {
   std::vector<std::string> inputs;
+  std::string analysis = "pnn";
   std::string card;
   bool printCard = false;
   std::string selection = "2018";
-  std::string output = "analysis/pnn";
+  std::string output;  ///< default analysis/<analysis>
   bool quiet = false;
 };
 
@@ -189,7 +194,104 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
   return j;
 }
 
+/// The three-track selections on a reco ntuple: K+ -> pi+ mu+ mu- (with z and cos theta_Kmu)
+/// and the K+ -> pi+ pi+ pi- normalisation, counted per generated mode, with the z spectrum of
+/// the pi+ mu+ mu- candidates and a per-event table. The geometric acceptance needs the
+/// detector of the simulation: it is rebuilt from the run card stored in the ntuple.
+nlohmann::json runPiMuMu(const Options& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const analysis::PiMuMuSelectionConfig cfg{};
+  const analysis::PiMuMuSpectrum spectrum;
+  constexpr int kBins = 15;  // as analysis::PiMuMuAnalysisConfig::zBins
+  std::vector<double> edges(kBins + 1), zCounts(kBins, 0.0);
+  for (int i = 0; i <= kBins; ++i) edges[i] = spectrum.zMin() + (spectrum.zMax() - spectrum.zMin()) * i / kBins;
+  std::string inputList;
+  for (const auto& f : opt.inputs) inputList += (inputList.empty() ? "" : ", ") + f;
+  io::H5OutputFile file(opt.output + ".h5", "kaonlab-pimumu-selection", "1", version(), {{"input", inputList}});
+  io::ColumnTable& t = file.table("events");
+  auto index = t.column<std::uint64_t>("index", "", "event index (join key with the reco ntuple's /events/index)");
+  auto mode = t.column<std::int32_t>("truth_mode", "", "generated decay mode id (row of /modes/name of the reco ntuple)");
+  auto weight = t.column<double>("weight", "", "event weight");
+  auto pimumu = t.column<bool>("pimumu", "", "passes the K+ -> pi+ mu+ mu- selection");
+  auto k3pi = t.column<bool>("k3pi", "", "passes the K+ -> pi+ pi+ pi- (normalisation) selection");
+  auto z = t.column<double>("z", "", "m2(mu+ mu-)/m2(K) of a pi+ mu+ mu- candidate (0 otherwise)");
+  auto cosTheta = t.column<double>("cos_theta_kmu", "", "cos(theta_Kmu) of a pi+ mu+ mu- candidate (0 otherwise)");
+  auto mass = t.column<double>("m_pimumu", "GeV", "three-track mass with (m_pi, m_mu, m_mu) (0: no assignment)");
+  std::map<std::string, Sum> selPiMuMu, selK3pi;
+  double forward = 0, backward = 0;
+  ShardCheck check;
+  std::uint64_t events = 0;
+  for (const auto& input : opt.inputs) {
+    const io::RecoNtuple nt = io::readRecoNtuple(input);
+    check.add(input, nt.modeNames, nt.attributes, nt.events.get<std::uint64_t>("index"));
+    const auto card = nt.attributes.find("run_card");
+    if (card == nt.attributes.end())
+      throw ConfigError(input, 0, "run_card", "the reco ntuple has no run card attribute (needed for the detector geometry)");
+    const RunCard rc = parseRunCard(card->second, input + ":/run_card");
+    const reco::Reconstruction rec(rc.reco, rc.detector);
+    events += nt.size();
+    ProgressBar bar(opt.inputs.size() > 1 ? "analyse " + input : std::string("analyse"), nt.size(), !opt.quiet);
+    for (std::size_t row = 0; row < nt.size(); ++row) {
+      const reco::RecoEvent ev = nt.event(row);
+      const double w = nt.weight(row);
+      const std::int32_t m = nt.truthMode(row);
+      const std::string name = m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size()
+                                   ? nt.modeNames[static_cast<std::size_t>(m)]
+                                   : std::string("unknown");
+      const analysis::PiMuMuCandidate c = analysis::selectPiMuMu(ev, rec, cfg);
+      const bool n3 = analysis::selectK3pi(ev, rec, cfg);
+      t.set(index, ev.index);
+      t.set(mode, m);
+      t.set(weight, w);
+      t.set(pimumu, c.selected);
+      t.set(k3pi, n3);
+      t.set(z, c.selected ? c.z : 0.0);
+      t.set(cosTheta, c.selected ? c.cosTheta : 0.0);
+      t.set(mass, c.mass);
+      t.endRow();
+      if (c.selected) {
+        selPiMuMu[name].add(w);
+        const auto b = std::upper_bound(edges.begin(), edges.end(), c.z) - edges.begin() - 1;
+        if (b >= 0 && b < kBins) zCounts[static_cast<std::size_t>(b)] += 1;
+        (c.cosTheta > 0 ? forward : backward) += 1;
+      }
+      if (n3) selK3pi[name].add(w);
+      if ((row & 0xffff) == 0) bar.update(row);
+    }
+    bar.finish();
+  }
+  file.close();
+  nlohmann::json j;
+  j["kaonlab_version"] = version();
+  j["command"] = "analyse";
+  j["analysis"] = "pimumu";
+  j["selection"] = "three-track vertex (NA62 K3piSelection cuts: z 104-180 m, |P - 75| < 3 GeV/c, 490-497 MeV/c^2), "
+                   "mu: MUV3 and E/p < 0.2, pi: no MUV3 and E/p < 0.9 (docs/analysis-pimumu.md)";
+  j["input"] = inputList;
+  j["inputs"] = opt.inputs;
+  j["events_table"] = opt.output + ".h5";
+  j["events"] = events;
+  nlohmann::json a = nlohmann::json::object(), b = nlohmann::json::object();
+  for (const auto& [k, v] : selPiMuMu) a[k] = v.json();
+  for (const auto& [k, v] : selK3pi) b[k] = v.json();
+  j["selected"] = {{"pimumu", a}, {"k3pi", b}};
+  j["pimumu_z_bin_edges"] = edges;
+  j["pimumu_z_counts"] = zCounts;
+  j["pimumu_forward_backward"] = {forward, backward};
+  j["wall_time_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return j;
+}
+
 void printCutFlow(const nlohmann::json& j) {
+  if (j["analysis"] == "pimumu") {
+    fmt::print("kaonlab analyse: three-track selections on {} ({} events)\n", j["input"].get<std::string>(),
+               j["events"].get<std::uint64_t>());
+    for (const char* sel : {"pimumu", "k3pi"})
+      for (const auto& [mode, v] : j["selected"][sel].items())
+        fmt::print("  {} selected in {}: {} events (weight {:.6g})\n", sel, mode, v["events"].get<std::uint64_t>(),
+                   v["weight"].get<double>());
+    return;
+  }
   fmt::print("kaonlab analyse: {} selection on {} ({} events)\n", j["selection"].get<std::string>(),
              j["input"].get<std::string>(), j["events"].get<std::uint64_t>());
   fmt::print("  {:<44} {:>12} {:>14} {:>16}\n", "cut (cumulative)", "events", "weight", "fail only this");
@@ -214,12 +316,16 @@ void addAnalyseCommand(CLI::App& app) {
   sub->add_option("--input,-i", opt->inputs,
                   "reco ntuple (HDF5) written by `kaonlab simulate`; several: the shards of one run (same run card, "
                   "seed and modes, disjoint event indices), analysed as one sample");
+  sub->add_option("--analysis,-a", opt->analysis,
+                  "pnn (K+ -> pi+ nu nubar) or pimumu (the three-track K+ -> pi+ mu+ mu- and K3pi selections)")
+      ->check(CLI::IsMember({"pnn", "pimumu"}));
   sub->add_option("--card,-c", opt->card, "analysis card: a [pnn] table overriding any selection value (see --print-card)");
   sub->add_flag("--print-card", opt->printCard, "print the [pnn] card of the chosen selection, every key documented, and exit");
   sub->add_option("--selection,-s", opt->selection, "pnn selection: 2018 (pi+ 15-45 GeV/c) or 2016-17 (15-35 GeV/c)")
       ->check(CLI::IsMember({"2018", "2016-17"}));
   sub->add_option("--output,-o", opt->output,
-                  "output prefix: writes PREFIX.json (summary) and PREFIX.h5 (per-event classification); default analysis/pnn");
+                  "output prefix: writes PREFIX.json (summary) and PREFIX.h5 (per-event classification); default "
+                  "analysis/<analysis>");
   sub->add_flag("--quiet,-q", opt->quiet, "no progress bar and no cut-flow table");
   sub->callback([opt] {
     const analysis::PnnSelectionConfig cfg = selectionConfig(*opt);
@@ -228,11 +334,14 @@ void addAnalyseCommand(CLI::App& app) {
       return;
     }
     if (opt->inputs.empty()) throw ConfigError("analyse: --input (a reco ntuple) is required");
+    if (opt->analysis != "pnn" && (!opt->card.empty() || opt->selection != "2018"))
+      throw ConfigError("analyse: --card and --selection apply to --analysis pnn only");
+    if (opt->output.empty()) opt->output = "analysis/" + opt->analysis;
     for (const auto& f : opt->inputs)
       if (!std::filesystem::exists(f)) throw ConfigError(f, 0, "", "cannot open the reco ntuple (missing file)");
     const std::filesystem::path out = opt->output + ".json";
     if (out.has_parent_path()) std::filesystem::create_directories(out.parent_path());
-    const nlohmann::json j = runPnn(*opt, cfg);
+    const nlohmann::json j = opt->analysis == "pimumu" ? runPiMuMu(*opt) : runPnn(*opt, cfg);
     io::writeFileAtomically(out, j.dump(2) + "\n");
     if (!opt->quiet) {
       printCutFlow(j);
