@@ -1,10 +1,9 @@
 // K+ -> pi+ mu+ mu- end to end: see PiMuMuAnalysis.hpp and docs/analysis-pimumu.md.
 #include "kaonlab/analysis/PiMuMuAnalysis.hpp"
 
+#include "EventLoop.hpp"
+
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <boost/math/quadrature/tanh_sinh.hpp>
@@ -248,21 +247,12 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
   s.generatedPerBin.assign(nb, 0.0);
   s.selectedPerBin.assign(nb, 0.0);
 
-  std::unique_ptr<tbb::global_control> limit;
-  if (cfg.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                  static_cast<std::size_t>(cfg.threads));
-  tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch([] { return std::make_unique<Scratch>(); });
-  constexpr std::size_t kBlock = 16384;
-  std::vector<EventRecord> block(kBlock);
-  for (std::uint64_t first = 0; first < events; first += kBlock) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, events - first));
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-      Scratch& sc = *scratch.local();
-      for (std::size_t i = r.begin(); i != r.end(); ++i) {
-        EventRecord& out = block[i];
+  detail::runEventBlocks<Scratch, EventRecord>(
+      cfg.threads, events, 1,
+      [&](std::uint64_t index, Scratch& sc, EventRecord* rec0) {
+        EventRecord& out = *rec0;
         out = EventRecord{};
-        gen.generate(first + i, sc.truth);
+        gen.generate(index, sc.truth);
         if (signal) {  // true z and cos(theta_Kmu) from the K+ daughters mu+ mu-
           FourVector muPlus, muMinus;
           for (std::size_t k = 0; k < sc.truth.nParticles; ++k) {
@@ -282,22 +272,21 @@ PiMuMuSample runSample(const PiMuMuAnalysisConfig& cfg, const std::string& name,
           out.sig = selectPiMuMu(sc.rec, rec, cfg.selection);
         else
           out.k3pi = selectK3pi(sc.rec, rec, cfg.selection);
-      }
-    });
-    for (std::size_t i = 0; i < n; ++i) {  // in event order: deterministic sums
-      const EventRecord& e = block[i];
-      if (e.trueBin >= 0) s.generatedPerBin[static_cast<std::size_t>(e.trueBin)] += 1;
-      if (e.trueSide != 0) (e.trueSide > 0 ? s.trueForward : s.trueBackward) += 1;
-      if (e.k3pi) ++s.selected;
-      if (e.sig.selected) {
-        ++s.selected;
-        const int b = binOf(edges, e.sig.z);
-        if (b >= 0) s.selectedPerBin[static_cast<std::size_t>(b)] += 1;
-        if (signal && !products) (e.sig.cosTheta > 0 ? s.forward : s.backward) += 1;
-      }
-    }
-    if (progress) progress(name, first + n, events);
-  }
+      },
+      [&](const EventRecord& e) {  // in event order: deterministic sums
+        if (e.trueBin >= 0) s.generatedPerBin[static_cast<std::size_t>(e.trueBin)] += 1;
+        if (e.trueSide != 0) (e.trueSide > 0 ? s.trueForward : s.trueBackward) += 1;
+        if (e.k3pi) ++s.selected;
+        if (e.sig.selected) {
+          ++s.selected;
+          const int b = binOf(edges, e.sig.z);
+          if (b >= 0) s.selectedPerBin[static_cast<std::size_t>(b)] += 1;
+          if (signal && !products) (e.sig.cosTheta > 0 ? s.forward : s.backward) += 1;
+        }
+      },
+      [&](std::uint64_t done) {
+        if (progress) progress(name, done, events);
+      });
   return s;
 }
 

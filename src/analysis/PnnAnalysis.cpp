@@ -1,9 +1,8 @@
 #include "kaonlab/analysis/PnnAnalysis.hpp"
 
+#include "EventLoop.hpp"
+
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <chrono>
@@ -865,23 +864,15 @@ PnnModeResult runPnnMode(const PnnAnalysisConfig& cfg, const std::string& key, s
   m.pSignalRegion.assign(PnnBinning::kPlanePBins, 0.0);
   m.pSignalRegionWeighted.assign(PnnBinning::kPlanePBins, 0.0);
 
-  std::unique_ptr<tbb::global_control> limit;
-  if (cfg.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                  static_cast<std::size_t>(cfg.threads));
-  tbb::enumerable_thread_specific<std::unique_ptr<Scratch>> scratch([] { return std::make_unique<Scratch>(); });
-  constexpr std::size_t kBlock = 16384;
-  std::vector<EventRecord> block(2 * kBlock);  // two slots per event (forced-tail copy)
   const double pSplit = PnnSelectionConfig::run2016_2017().pMax;
-  for (std::uint64_t first = 0; first < events; first += kBlock) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, events - first));
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-      Scratch& s = *scratch.local();
-      for (std::size_t i = r.begin(); i != r.end(); ++i) runner.process(first + i, s, block[2 * i], block[2 * i + 1]);
-    });
-    for (std::size_t i = 0; i < 2 * n; ++i) accumulate(m, block[i], pSplit);
-    if (progress) progress(key, first + n, events);
-  }
+  // two records per event (the forced-tail copy)
+  detail::runEventBlocks<Scratch, EventRecord>(
+      cfg.threads, events, 2,
+      [&](std::uint64_t index, Scratch& s, EventRecord* r) { runner.process(index, s, r[0], r[1]); },
+      [&](const EventRecord& e) { accumulate(m, e, pSplit); },
+      [&](std::uint64_t done) {
+        if (progress) progress(key, done, events);
+      });
   return m;
 }
 

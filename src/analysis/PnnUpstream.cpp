@@ -2,10 +2,9 @@
 // docs/analysis-pnn.md "Upstream background").
 #include "kaonlab/analysis/PnnUpstream.hpp"
 
+#include "EventLoop.hpp"
+
 #include <fmt/format.h>
-#include <oneapi/tbb/enumerable_thread_specific.h>
-#include <oneapi/tbb/global_control.h>
-#include <oneapi/tbb/parallel_for.h>
 
 #include <cmath>
 #include <memory>
@@ -179,44 +178,34 @@ PnnUpstreamResult runPnnUpstream(const PnnAnalysisConfig& cfg, const PnnUpstream
     }
   };
 
-  std::unique_ptr<tbb::global_control> limit;
-  if (cfg.threads > 0)
-    limit = std::make_unique<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
-                                                  static_cast<std::size_t>(cfg.threads));
-  tbb::enumerable_thread_specific<std::unique_ptr<UpScratch>> scratch([] { return std::make_unique<UpScratch>(); });
-  constexpr std::size_t kBlock = 16384;
-  std::vector<UpRecord> block(kBlock);
-  for (std::uint64_t first = 0; first < up.events; first += kBlock) {
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, up.events - first));
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, 256), [&](const auto& r) {
-      UpScratch& s = *scratch.local();
-      for (std::size_t i = r.begin(); i != r.end(); ++i) process(first + i, s, block[i]);
-    });
-    for (std::size_t i = 0; i < n; ++i) {  // in event order: identical for any thread count
-      const UpRecord& e = block[i];
-      res.sumWeight += e.w;
-      res.sumFiducial += e.pFiducial;
-      res.cutflow.fill(e.cls, e.w);
-      res.collimatorAbsorbed += e.collimator;
-      res.withGtk3Hit += e.gtk3;
-      res.withOwnChantiHit += e.chanti;
-      for (std::size_t k = 0; k < nv; ++k) {
-        auto& v = res.variants[k];
-        if (e.bruteForce[k]) {
-          v.bruteForce[0].add(e.w);
-          if (e.p <= pSplit) v.bruteForce[1].add(e.w);
+  // in event order: identical for any thread count
+  detail::runEventBlocks<UpScratch, UpRecord>(
+      cfg.threads, up.events, 1, [&](std::uint64_t index, UpScratch& s, UpRecord* r) { process(index, s, *r); },
+      [&](const UpRecord& e) {
+        res.sumWeight += e.w;
+        res.sumFiducial += e.pFiducial;
+        res.cutflow.fill(e.cls, e.w);
+        res.collimatorAbsorbed += e.collimator;
+        res.withGtk3Hit += e.gtk3;
+        res.withOwnChantiHit += e.chanti;
+        for (std::size_t k = 0; k < nv; ++k) {
+          auto& v = res.variants[k];
+          if (e.bruteForce[k]) {
+            v.bruteForce[0].add(e.w);
+            if (e.p <= pSplit) v.bruteForce[1].add(e.w);
+          }
+          if (e.weighted[k] > 0) {
+            v.weighted[0].add(e.w * wForced * e.weighted[k]);
+            if (e.p <= pSplit) v.weighted[1].add(e.w * wForced * e.weighted[k]);
+          }
         }
-        if (e.weighted[k] > 0) {
-          v.weighted[0].add(e.w * wForced * e.weighted[k]);
-          if (e.p <= pSplit) v.weighted[1].add(e.w * wForced * e.weighted[k]);
-        }
-      }
-      for (int j = 0; j < e.nVertexZ; ++j)
-        if (const int b = zBin(e.vertexZ[static_cast<std::size_t>(j)]); b >= 0)
-          res.vertexZ[static_cast<std::size_t>(b)] += e.w * wForced;
-    }
-    if (progress) progress(first + n, up.events);
-  }
+        for (int j = 0; j < e.nVertexZ; ++j)
+          if (const int b = zBin(e.vertexZ[static_cast<std::size_t>(j)]); b >= 0)
+            res.vertexZ[static_cast<std::size_t>(b)] += e.w * wForced;
+      },
+      [&](std::uint64_t done) {
+        if (progress) progress(done, up.events);
+      });
   return res;
 }
 
