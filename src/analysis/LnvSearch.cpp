@@ -62,16 +62,7 @@ std::vector<core::Comparison> lnvReportRows(const LnvSearchResults& r) {
   const std::string src = "talk backup page, PLB 797 (2019) 134794";
   std::vector<core::Comparison> rows;
   auto add = [&](std::string q, double pv, double pe, double kv, double ke, std::string s, core::PublishedKind kind) {
-    core::Comparison row;
-    row.group = g;
-    row.quantity = std::move(q);
-    row.published = pv;
-    row.publishedError = pe;
-    row.kaonlab = kv;
-    row.kaonlabError = ke;
-    row.source = std::move(s);
-    row.kind = kind;
-    rows.push_back(std::move(row));
+    rows.push_back({g, std::move(q), pv, pe, kv, ke, std::move(s), kind});
   };
   using core::PublishedKind;
   add("normalisation acceptance A(pi+ mu+ mu-) (kaonlab: 2017-18 cuts, decays in 105-180 m)",

@@ -413,16 +413,7 @@ std::vector<core::Comparison> piMuMuReportRows(const PiMuMuResults& r) {
   std::vector<core::Comparison> rows;
   auto add = [&](std::string q, double pv, double pe, double kv, double ke, std::string src,
                  PublishedKind kind = PublishedKind::Value) {
-    core::Comparison c;
-    c.group = g;
-    c.quantity = std::move(q);
-    c.published = pv;
-    c.publishedError = pe;
-    c.kaonlab = kv;
-    c.kaonlabError = ke;
-    c.source = std::move(src);
-    c.kind = kind;
-    rows.push_back(std::move(c));
+    rows.push_back({g, std::move(q), pv, pe, kv, ke, std::move(src), kind});
   };
   add("selected candidates (data sample sized to NA62's count)", p.candidates, 0,
       static_cast<double>(r.data.selected), std::sqrt(static_cast<double>(r.data.selected)), talk,
