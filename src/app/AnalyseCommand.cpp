@@ -266,7 +266,7 @@ nlohmann::json runPiMuMu(const Options& opt) {
   j["command"] = "analyse";
   j["analysis"] = "pimumu";
   j["selection"] = "three-track vertex (NA62 K3piSelection cuts: z 104-180 m, |P - 75| < 3 GeV/c, 490-497 MeV/c^2), "
-                   "mu: MUV3 and E/p < 0.2, pi: no MUV3 and E/p < 0.9 (docs/analysis-pimumu.md)";
+                   "mu: MUV3 and E/p < 0.2, pi: no MUV3 and E/p < 0.85 (docs/analysis-pimumu.md)";
   j["input"] = inputList;
   j["inputs"] = opt.inputs;
   j["events_table"] = opt.output + ".h5";

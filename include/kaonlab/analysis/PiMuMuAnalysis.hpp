@@ -42,9 +42,9 @@ namespace kaonlab::analysis {
 /// |P_3trk - 75 GeV/c| < 3 GeV/c, and the three-track mass in 490-497 MeV/c^2 (its "last
 /// cut"). kaonlab's vertex quality (the rms CDA of the three pairs) stands in for NA62's
 /// vertex-fit chi2 < 25.
-/// Signal particle identification (na62-detector.md 5.2, from memory): mu: MUV3 hit and LKr
-/// E/p < 0.2; pi: no MUV3 hit and E/p below pionMaxEOverP; the LKr and MUV3 acceptance is
-/// then required for the three tracks.
+/// Signal particle identification (na62-detector.md 5.2 and 7.2, from memory: the NA62
+/// three-track analyses): mu: MUV3 hit and LKr E/p < 0.2; pi: no MUV3 hit and E/p < 0.85; the
+/// LKr and MUV3 acceptance is then required for the three tracks.
 struct PiMuMuSelectionConfig {
   double zMin = 104.0 * units::m;
   double zMax = 180.0 * units::m;
@@ -54,7 +54,7 @@ struct PiMuMuSelectionConfig {
   double massMax = 0.497 * units::GeV;
   double maxVertexQuality = 20.0 * units::mm;
   double muonMaxEOverP = 0.2;
-  double pionMaxEOverP = 0.9;
+  double pionMaxEOverP = 0.85;
   /// Throws ConfigError naming the key when a value is out of range.
   void validate() const;
 };
