@@ -192,30 +192,30 @@ double PiLeptonLeptonDecay::dGammaDz(double z) const {
 // pi+ and l in the l+ l- rest frame at z: the pi+ moves along n with energy ePi and momentum
 // pPi, l+ along (c n + ...) with momentum q, l- opposite; so
 //   s(pi+ l+-) = (ePi + m_ll/2)^2 - (pPi^2 + q^2 +- 2 pPi q c).
-double PiLeptonLeptonDecay::pionLeptonCoulomb(double z, double c) const {
+PiLeptonLeptonDecay::PairFrame PiLeptonLeptonDecay::pairFrame(double z) const {
   const double s = z * mK_ * mK_, mll = std::sqrt(s);
   const double ePi = (mK_ * mK_ - s - mPi_ * mPi_) / (2.0 * mll);
   const double pPi = std::sqrt(std::max(0.0, ePi * ePi - mPi_ * mPi_));
   const double q = std::sqrt(std::max(0.0, 0.25 * s - mL_ * mL_));
-  const double e = ePi + 0.5 * mll, e2 = e * e, pq = pPi * pPi + q * q, x = 2.0 * pPi * q * c;
+  return {ePi + 0.5 * mll, pPi, q};
+}
+
+double PiLeptonLeptonDecay::pionLeptonCoulomb(const PairFrame& f, double c) const {
+  const double e2 = f.energy * f.energy, pq = f.pPi * f.pPi + f.q * f.q, x = 2.0 * f.pPi * f.q * c;
   return sommerfeld(e2 - pq - x, mPi_, mL_, true) * sommerfeld(e2 - pq + x, mPi_, mL_, false);
 }
 
-double PiLeptonLeptonDecay::pionLeptonCoulombBound(double z) const {
+double PiLeptonLeptonDecay::pionLeptonCoulombBound(const PairFrame& f) const {
   // the repulsive pi+ l+ factor is < 1; the attractive pi+ l- one, x / (1 - exp(-x)) with
   // x = 2 pi alpha / beta, is < 1 + x and largest at the smallest s(pi+ l-) (beta grows
   // with s): s_min = (ePi + m_ll/2)^2 - (pPi + q)^2
-  const double s = z * mK_ * mK_, mll = std::sqrt(s);
-  const double ePi = (mK_ * mK_ - s - mPi_ * mPi_) / (2.0 * mll);
-  const double pPi = std::sqrt(std::max(0.0, ePi * ePi - mPi_ * mPi_));
-  const double q = std::sqrt(std::max(0.0, 0.25 * s - mL_ * mL_));
-  const double sMin = (ePi + 0.5 * mll) * (ePi + 0.5 * mll) - (pPi + q) * (pPi + q);
+  const double sMin = f.energy * f.energy - (f.pPi + f.q) * (f.pPi + f.q);
   return 1.0 + 2.0 * pi * constants::alpha_em / relativeVelocity(sMin, mPi_, mL_);
 }
 
 double PiLeptonLeptonDecay::coulombWeight(double z, double c) const {
   if (!config_.coulomb) return 1.0;
-  return sommerfeld(z * mK_ * mK_, mL_, mL_, false) * pionLeptonCoulomb(z, c);
+  return sommerfeld(z * mK_ * mK_, mL_, mL_, false) * pionLeptonCoulomb(pairFrame(z), c);
 }
 
 double PiLeptonLeptonDecay::coulombFactor(double z) const {
@@ -223,8 +223,9 @@ double PiLeptonLeptonDecay::coulombFactor(double z) const {
   // mean of w_C over cos theta_l with the one-photon weight 1 - beta^2 c^2 (30-point
   // Gauss-Legendre; the integrand is smooth in c away from the z end points)
   const double b2 = 1.0 - zMin_ / z;
+  const PairFrame f = pairFrame(z);
   const double num = boost::math::quadrature::gauss<double, 30>::integrate(
-      [&](double c) { return (1.0 - b2 * c * c) * pionLeptonCoulomb(z, c); }, -1.0, 1.0);
+      [&](double c) { return (1.0 - b2 * c * c) * pionLeptonCoulomb(f, c); }, -1.0, 1.0);
   return sommerfeld(z * mK_ * mK_, mL_, mL_, false) * num / (2.0 * (1.0 - b2 / 3.0));
 }
 
@@ -272,10 +273,11 @@ void PiLeptonLeptonDecay::generate(RandomStream& rng, DecayProducts& out) const 
   const double b2 = 1.0 - zMin_ / z;
   double c;
   if (config_.coulomb) {
-    const double bound = pionLeptonCoulombBound(z);
+    const PairFrame f = pairFrame(z);
+    const double bound = pionLeptonCoulombBound(f);
     do {
       c = 2.0 * rng.uniform() - 1.0;
-    } while (!cosAccept_.accept((1.0 - b2 * c * c) * pionLeptonCoulomb(z, c) / bound, rng));
+    } while (!cosAccept_.accept((1.0 - b2 * c * c) * pionLeptonCoulomb(f, c) / bound, rng));
   } else {
     do {
       c = 2.0 * rng.uniform() - 1.0;

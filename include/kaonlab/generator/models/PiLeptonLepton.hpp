@@ -79,10 +79,16 @@ class PiLeptonLeptonDecay final : public DecayModel {
   void buildEnvelope();
   /// dGamma/dz without the Coulomb factor.
   double dGammaDzBare(double z) const;
-  /// The pi+ l+ and pi+ l- Sommerfeld factors at (z, cos theta_l), and an upper bound of their
-  /// product over cos theta_l at z (for the accept-reject of cos theta_l).
-  double pionLeptonCoulomb(double z, double cosTheta) const;
-  double pionLeptonCoulombBound(double z) const;
+  /// The pi+ and the leptons in the l+ l- rest frame at z: energy of pi+ plus one lepton,
+  /// pi+ momentum, lepton momentum (GeV).
+  struct PairFrame {
+    double energy, pPi, q;
+  };
+  PairFrame pairFrame(double z) const;
+  /// The pi+ l+ and pi+ l- Sommerfeld factors at cos theta_l, and an upper bound of their
+  /// product over cos theta_l at the frame's z (for the accept-reject of cos theta_l).
+  double pionLeptonCoulomb(const PairFrame& frame, double cosTheta) const;
+  double pionLeptonCoulombBound(const PairFrame& frame) const;
 
   Config config_;
   std::array<int, 3> daughters_;
