@@ -29,6 +29,8 @@ void PiMuMuSelectionConfig::validate() const {
   req(massMax > massMin && massMin > 0, "mass_min_GeV/mass_max_GeV", "need 0 < mass_min < mass_max");
   req(maxVertexQuality > 0, "max_vertex_quality_mm", "must be > 0");
   req(muonMaxEOverP > 0 && pionMaxEOverP > 0, "muon_max_eop/pion_max_eop", "must be > 0");
+  req(electronMaxEOverP > electronMinEOverP && electronMinEOverP >= pionMaxEOverP, "electron_min_eop/electron_max_eop",
+      "need pion_max_eop <= electron_min_eop < electron_max_eop (exclusive species)");
 }
 
 namespace {
@@ -67,7 +69,9 @@ double cosThetaKmu(const FourVector& kaon, const FourVector& muPlus, const FourV
 
 TrackSpecies identify(const reco::RecoTrack& t, const PiMuMuSelectionConfig& c) {
   if (t.muv3) return t.eOverP < c.muonMaxEOverP ? TrackSpecies::Muon : TrackSpecies::Unidentified;
-  return t.eOverP < c.pionMaxEOverP ? TrackSpecies::Pion : TrackSpecies::Unidentified;
+  if (t.eOverP < c.pionMaxEOverP) return TrackSpecies::Pion;
+  if (t.eOverP > c.electronMinEOverP && t.eOverP < c.electronMaxEOverP) return TrackSpecies::Electron;
+  return TrackSpecies::Unidentified;
 }
 
 ThreeTrackCandidate selectThreeTrack(const reco::RecoEvent& ev, const reco::Reconstruction& rec,
@@ -81,8 +85,10 @@ ThreeTrackCandidate selectThreeTrack(const reco::RecoEvent& ev, const reco::Reco
   std::array<double, 3> masses{};
   for (std::size_t k = 0; k < 3; ++k) {
     const int a = std::abs(products[k]);
-    const TrackSpecies want = a == pdg::kMuon ? TrackSpecies::Muon : a == pdg::kPiPlus ? TrackSpecies::Pion
-                                                                                       : TrackSpecies::Unidentified;
+    const TrackSpecies want = a == pdg::kMuon       ? TrackSpecies::Muon
+                              : a == pdg::kPiPlus   ? TrackSpecies::Pion
+                              : a == pdg::kElectron ? TrackSpecies::Electron
+                                                    : TrackSpecies::Unidentified;
     masses[k] = mass(products[k]);
     for (std::size_t j = 0; j < 3 && out.tracks[k] < 0; ++j) {
       const int i = ev.vertex3Tracks[j];

@@ -45,3 +45,15 @@ TEST(LnvSearch, WrongSignFinalStateIsNotTheNormalisation) {
   const Estimate cross = threeTrackAcceptance(c, "pimumu", 77, 50'000, {-pdg::kPiPlus, -pdg::kMuon, -pdg::kMuon});
   EXPECT_EQ(cross.value, 0.0);
 }
+
+TEST(LnvSearch, ElectronFinalStatesAreSelectedByTheirCharges) {
+  // the LFV/LNV electron modes: K+ -> pi+ e+ e- (catalogue piee) passes as (pi+, e+, e-) and
+  // never as (pi+, mu+, mu-); K+ -> pi- mu+ e+ (LFV, flat phase space) passes as (pi-, mu+, e+)
+  // and never with the charges of K+ -> pi+ mu- e+
+  PiMuMuAnalysisConfig c = PiMuMuAnalysisConfig::quick();
+  const int pi = pdg::kPiPlus, mu = pdg::kMuon, e = pdg::kElectron;
+  EXPECT_GT(threeTrackAcceptance(c, "piee", 81, 20'000, {pi, -e, e}).value, 0.02);
+  EXPECT_EQ(threeTrackAcceptance(c, "piee", 81, 20'000, {pi, -mu, mu}).value, 0.0);
+  EXPECT_GT(threeTrackAcceptance(c, "pim_mup_ep", 82, 20'000, {-pi, -mu, -e}).value, 0.02);
+  EXPECT_EQ(threeTrackAcceptance(c, "pim_mup_ep", 82, 20'000, {pi, mu, -e}).value, 0.0);
+}

@@ -55,6 +55,9 @@ struct PiMuMuSelectionConfig {
   double maxVertexQuality = 20.0 * units::mm;
   double muonMaxEOverP = 0.2;
   double pionMaxEOverP = 0.85;
+  /// e: no MUV3 hit and E/p in this window (na62-detector.md 7.2, memory: the LFV/LNV
+  /// analyses' "LKr E/p 0.9-1.1"; their RICH condition is not applied)
+  double electronMinEOverP = 0.9, electronMaxEOverP = 1.1;
   /// Throws ConfigError naming the key when a value is out of range.
   void validate() const;
 };
@@ -70,11 +73,12 @@ struct PiMuMuCandidate {
 PiMuMuCandidate selectPiMuMu(const reco::RecoEvent& ev, const reco::Reconstruction& rec,
                              const PiMuMuSelectionConfig& cfg);
 
-/// Species of a reconstructed track by the signal identification above.
-enum class TrackSpecies { Pion, Muon, Unidentified };
+/// Species of a reconstructed track by the identification above.
+enum class TrackSpecies { Pion, Muon, Electron, Unidentified };
 TrackSpecies identify(const reco::RecoTrack& t, const PiMuMuSelectionConfig& cfg);
 
-/// Any three-track final state of pions and muons (K+ -> pi+ mu+ mu-, the LNV pi- mu+ mu+):
+/// Any three-track final state of pions, muons and electrons (K+ -> pi+ mu+ mu-, the LNV
+/// pi- mu+ mu+, the LFV pi- mu+ e+ ...):
 /// the vertex cuts, LKr and MUV3 acceptance, each product (PDG id) assigned a vertex track of
 /// its charge and species, and the mass window with the products' masses.
 struct ThreeTrackCandidate {
