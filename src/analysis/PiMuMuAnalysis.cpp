@@ -357,12 +357,13 @@ PiMuMuResults runPiMuMuAnalysis(const PiMuMuAnalysisConfig& cfgIn, const PiMuMuP
 
   // ---- model-independent B: acceptance-corrected z spectrum
   const std::size_t nb = r.edges.size() - 1;
-  std::vector<double> acc(nb, 0.0), accErr(nb, 0.0);
+  r.acceptancePerBin.resize(nb);
+  std::vector<double> acc(nb, 0.0);  // values only, for the fit model
   double var = 0, varMc = 0;
   for (std::size_t i = 0; i < nb; ++i) {
     const Estimate a = binomial(r.mc.selectedPerBin[i], r.mc.generatedPerBin[i]);
+    r.acceptancePerBin[i] = a;
     acc[i] = a.value;
-    accErr[i] = a.error;
     if (a.value <= 0) continue;
     const double ni = r.data.selectedPerBin[i];
     const double bi = ni / (r.nK.value * a.value);
@@ -471,6 +472,9 @@ std::string piMuMuResultsJson(const PiMuMuResults& r) {
   j["k3pi_downscaling"] = r.downscaling;
   j["k3pi_acceptance"] = est(r.k3piAcceptance);
   j["signal_acceptance"] = est(r.signalAcceptance);
+  nlohmann::json accBins = nlohmann::json::array();
+  for (const Estimate& a : r.acceptancePerBin) accBins.push_back(est(a));
+  j["signal_acceptance_per_z_bin"] = accBins;
   j["n_k"] = est(r.nK);
   j["br"] = {{"value", r.br.value}, {"stat_error", r.br.error}, {"mc_and_normalisation_error", r.brMcError}};
   j["fit"] = {{"valid", r.fitValid},          {"a_plus", r.aPlus},           {"a_plus_error", r.aPlusError},
@@ -484,7 +488,7 @@ std::string piMuMuResultsJson(const PiMuMuResults& r) {
     nlohmann::json expected = nlohmann::json::array(), w2 = nlohmann::json::array(), w2e = nlohmann::json::array();
     for (std::size_t i = 0; i + 1 < r.edges.size(); ++i) {
       const double lo = r.edges[i], hi = r.edges[i + 1];
-      const double a = r.mc.generatedPerBin[i] > 0 ? r.mc.selectedPerBin[i] / r.mc.generatedPerBin[i] : 0.0;
+      const double a = r.acceptancePerBin[i].value;
       expected.push_back(r.nK.value * a * sp.integral(lo, hi, r.aPlus, r.bPlus));
       const double k = integrator.integrate([&](double z) { return sp.kinematicFactor(z); }, lo, hi, 1e-10);
       const double n = r.data.selectedPerBin[i];

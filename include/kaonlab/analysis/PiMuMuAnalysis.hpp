@@ -153,6 +153,7 @@ struct PiMuMuResults {
   double downscaling = 0;     ///< D of the K3pi data sample
   Estimate k3piAcceptance;    ///< A_3pi (MC, K3pi selection), decays in 105-180 m
   Estimate signalAcceptance;  ///< A_pimumu (MC, all z)
+  std::vector<Estimate> acceptancePerBin;  ///< A_i: selected in reco z bin i / generated in true z bin i (MC)
   Estimate nK;                ///< N_K from the K3pi data sample
   Estimate br;                ///< model-independent B (statistical error of the data)
   double brMcError = 0;       ///< from the MC acceptances
