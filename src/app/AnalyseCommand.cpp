@@ -87,12 +87,24 @@ struct EventTable {
         selected(t.column<bool>("selected", "", "passes every cut (R1 or R2)")) {}
 };
 
+/// The inputs as one string ("a.reco.h5, b.reco.h5"), for the outputs' `input` fields.
+std::string inputList(const Options& opt) {
+  std::string list;
+  for (const auto& f : opt.inputs) list += (list.empty() ? "" : ", ") + f;
+  return list;
+}
+
+/// Name of a generated mode id of a reco ntuple ("unknown" outside its mode table).
+std::string modeName(const io::RecoNtuple& nt, std::int32_t m) {
+  return m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size() ? nt.modeNames[static_cast<std::size_t>(m)]
+                                                                     : std::string("unknown");
+}
+
 nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cfg) {
   const auto t0 = std::chrono::steady_clock::now();
   const analysis::PnnSelection sel(cfg);
-  std::string inputList;
-  for (const auto& f : opt.inputs) inputList += (inputList.empty() ? "" : ", ") + f;
-  EventTable table(opt.output + ".h5", inputList);
+  const std::string inputs = inputList(opt);
+  EventTable table(opt.output + ".h5", inputs);
 
   analysis::CutFlow flow;                              // [0] all, [k+1] after cut k (in order)
   std::array<Sum, analysis::kPnnCutCount> onlyThis{};  // fail this cut and no other
@@ -106,15 +118,11 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
     const io::RecoNtuple nt = io::readRecoNtuple(input);
     check.add(input, nt.modeNames, nt.attributes, nt.events.get<std::uint64_t>("index"));
     events += nt.size();
-    auto modeName = [&](std::int32_t m) {
-      return m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size() ? nt.modeNames[static_cast<std::size_t>(m)]
-                                                                         : std::string("unknown");
-    };
     ProgressBar bar(opt.inputs.size() > 1 ? "analyse " + input : std::string("analyse"), nt.size(), !opt.quiet);
     for (std::size_t row = 0; row < nt.size(); ++row) {
       const reco::RecoEvent ev = nt.event(row);
       const double w = nt.weight(row);
-      const std::string mode = modeName(nt.truthMode(row));
+      const std::string mode = modeName(nt, nt.truthMode(row));
       const analysis::PnnClassification c = sel.classify(ev);
       auto& t = table.t;
       t.set(table.index, ev.index);
@@ -158,7 +166,7 @@ nlohmann::json runPnn(const Options& opt, const analysis::PnnSelectionConfig& cf
                                              : "2016-17 (pi+ 15-35 GeV/c)";
   j["card"] = opt.card;
   j["selection_card"] = pnnCardText(cfg);  // every selection value used
-  j["input"] = inputList;
+  j["input"] = inputs;
   j["inputs"] = opt.inputs;
   j["events_table"] = opt.output + ".h5";
   j["events"] = events;
@@ -205,9 +213,8 @@ nlohmann::json runPiMuMu(const Options& opt) {
   constexpr int kBins = 15;  // as analysis::PiMuMuAnalysisConfig::zBins
   std::vector<double> edges(kBins + 1), zCounts(kBins, 0.0);
   for (int i = 0; i <= kBins; ++i) edges[i] = spectrum.zMin() + (spectrum.zMax() - spectrum.zMin()) * i / kBins;
-  std::string inputList;
-  for (const auto& f : opt.inputs) inputList += (inputList.empty() ? "" : ", ") + f;
-  io::H5OutputFile file(opt.output + ".h5", "kaonlab-pimumu-selection", "1", version(), {{"input", inputList}});
+  const std::string inputs = inputList(opt);
+  io::H5OutputFile file(opt.output + ".h5", "kaonlab-pimumu-selection", "1", version(), {{"input", inputs}});
   io::ColumnTable& t = file.table("events");
   auto index = t.column<std::uint64_t>("index", "", "event index (join key with the reco ntuple's /events/index)");
   auto mode = t.column<std::int32_t>("truth_mode", "", "generated decay mode id (row of /modes/name of the reco ntuple)");
@@ -235,9 +242,7 @@ nlohmann::json runPiMuMu(const Options& opt) {
       const reco::RecoEvent ev = nt.event(row);
       const double w = nt.weight(row);
       const std::int32_t m = nt.truthMode(row);
-      const std::string name = m >= 0 && static_cast<std::size_t>(m) < nt.modeNames.size()
-                                   ? nt.modeNames[static_cast<std::size_t>(m)]
-                                   : std::string("unknown");
+      const std::string name = modeName(nt, m);
       const analysis::PiMuMuCandidate c = analysis::selectPiMuMu(ev, rec, cfg);
       const bool n3 = analysis::selectK3pi(ev, rec, cfg);
       t.set(index, ev.index);
@@ -267,7 +272,7 @@ nlohmann::json runPiMuMu(const Options& opt) {
   j["analysis"] = "pimumu";
   j["selection"] = "three-track vertex (NA62 K3piSelection cuts: z 104-180 m, |P - 75| < 3 GeV/c, 490-497 MeV/c^2), "
                    "mu: MUV3 and E/p < 0.2, pi: no MUV3 and E/p < 0.85 (docs/analysis-pimumu.md)";
-  j["input"] = inputList;
+  j["input"] = inputs;
   j["inputs"] = opt.inputs;
   j["events_table"] = opt.output + ".h5";
   j["events"] = events;
